@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Commands whose implementation has not landed yet (each is removed from this
+ * file when its real implementation is added). */
+#include "cli.h"
+
+#include <stdio.h>
+
+static int pending(const char *name)
+{
+	fprintf(stderr, "iommuscope: '%s' is not available in this build yet\n", name);
+	return IMS_EXIT_USAGE;
+}
+
+int cmd_report(int argc, char **argv) { (void)argc; (void)argv; return pending("report"); }
+int cmd_check(int argc, char **argv) { (void)argc; (void)argv; return pending("check"); }
+int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
+int cmd_batch(int argc, char **argv) { (void)argc; (void)argv; return pending("batch"); }
+int cmd_log(int argc, char **argv) { (void)argc; (void)argv; return pending("log"); }
