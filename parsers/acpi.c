@@ -224,12 +224,31 @@ static int hexval(char c)
 	return -1;
 }
 
+/* Count '\n' bytes, 8 at a time (exact SWAR zero-byte count). */
 static size_t count_newlines(const char *p, size_t n)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
+	size_t c = 0, i = 0;
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, nl = 0x0a0a0a0a0a0a0a0aULL;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t x = w ^ nl;
+		uint64_t t = ~(((x & lo7) + lo7) | x | lo7);
+		c += (size_t)__builtin_popcountll(t);
+	}
+	for (; i < n; i++)
 		c += p[i] == '\n';
 	return c;
+}
+
+/* End of the line starting at pos (index of '\n' or len).  Standard acpidump
+ * rows are 76 bytes long: check that first, memchr otherwise. */
+static inline size_t line_end(const char *text, size_t len, size_t pos)
+{
+	if (pos + 76 <= len && text[pos + 75] == '\n' && text[pos + 8] == ':')
+		return pos + 75;
+	const char *nl = memchr(text + pos, '\n', len - pos);
+	return nl ? (size_t)(nl - text) : len;
 }
 
 typedef struct bytebuf {
@@ -376,8 +395,7 @@ int ims_parse_acpidump(ims_model *m, uint32_t input, const char *text, size_t le
 		bool bad = false;
 		uint64_t expect = 0;
 		while (pos < len) {
-			const char *rnl = memchr(text + pos, '\n', len - pos);
-			size_t re = rnl ? (size_t)(rnl - text) : len;
+			size_t re = line_end(text, len, pos);
 			size_t rl = re - pos;
 			if (rl && text[re - 1] == '\r')
 				rl--;
@@ -413,6 +431,9 @@ int ims_parse_acpidump(ims_model *m, uint32_t input, const char *text, size_t le
 			rows++;
 			pos = re < len ? re + 1 : len;
 		}
+		/* pos is at the start of line hdr_line + 1 + rows */
+		line_pos = pos;
+		line_no = hdr_line + 1 + rows;
 		if (!strcmp(sig, "RSDP")) {
 			/* RSDP has no ACPI header; record it by name only. */
 			ims_table *t = IMS_PUSH(m, tables);
