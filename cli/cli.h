@@ -24,6 +24,7 @@ int cmd_log(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_codes(int argc, char **argv);
 
 /* Parse an --input-format value ("auto", "acpidump", "table", "log"); -1 if bad. */
 int ims_cli_parse_format(const char *s);

@@ -16,6 +16,7 @@ static const struct {
 	{"check", cmd_check, "run firmware and consistency rules; exit non-zero on findings"},
 	{"diff", cmd_diff, "compare two machines"},
 	{"batch", cmd_batch, "analyze trees of dumps into JSON lines / SQLite"},
+	{"diagnostics", cmd_codes, "list every diagnostic code with its severity and meaning"},
 };
 
 static void usage(FILE *out)
@@ -29,7 +30,7 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"Inputs (format auto-detected, --input-format to force): acpidump text, a raw\n"
