@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Kernel-log parser: placeholder until issue 3 lands (no log facts yet). */
+/* Kernel-log parser: interim stub matching klog.h (implementation in progress). */
 #include "internal.h"
 #include "iommuscope/klog.h"
 
 #include <stdlib.h>
-
-struct ims_kernel {
-	int unused;
-};
 
 const ims_diag_info ims_diag_codes_klog[] = {
 	{NULL, IMS_SEV_INFO, NULL},
