@@ -136,8 +136,8 @@ static int32_t record_table(ims_model *m, uint32_t input, const uint8_t *buf, si
 	t->creator_revision = ims_le32(buf + 32);
 
 	size_t size = len;
-	if (!full)
-		size = t->length;
+	if (!full && t->length >= 36)
+		size = t->length; /* rows skipped: trust Length; a Length < 36 keeps the bytes read */
 	if (t->length < 36) {
 		IMS_TDIAG(m, ti, "acpi.bad-length", IMS_SEV_ERROR, 4, "%s: header Length %u is smaller than 36",
 			  t->signature, t->length);
