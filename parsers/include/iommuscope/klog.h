@@ -331,7 +331,8 @@ typedef struct ims_klog_pattern_info {
 	const char *fact;           /* fact name it sets ("dmar.unit-regs" ...) */
 	const char *kernels;        /* kernel versions whose wording it covers */
 } ims_klog_pattern_info;
-const ims_klog_pattern_info *ims_klog_patterns(size_t *n);
+size_t ims_klog_pattern_count(void);
+const ims_klog_pattern_info *ims_klog_pattern(size_t i); /* NULL if out of range */
 /* How many lines matched pattern i in this parser (coverage tests). */
 uint64_t ims_log_parser_hits(const ims_log_parser *p, size_t i);
 
