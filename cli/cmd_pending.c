@@ -15,4 +15,3 @@ int cmd_report(int argc, char **argv) { (void)argc; (void)argv; return pending("
 int cmd_check(int argc, char **argv) { (void)argc; (void)argv; return pending("check"); }
 int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
 int cmd_batch(int argc, char **argv) { (void)argc; (void)argv; return pending("batch"); }
-int cmd_log(int argc, char **argv) { (void)argc; (void)argv; return pending("log"); }

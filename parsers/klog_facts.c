@@ -144,7 +144,7 @@ void klog_fault_add(ims_log_parser *p, ims_kboot *b, ims_vendor v, const char *k
 		    uint16_t seg, uint16_t bdf, int32_t reason, const char *rtext, size_t rlen, uint64_t addr,
 		    uint32_t domain, uint32_t line)
 {
-	char k[24];
+	char k[24] = {0};
 	klog_copy_text(k, sizeof(k), kind, kind_len);
 	b->fault_events++;
 	for (size_t i = 0; i < b->n_faults; i++) {
