@@ -6,6 +6,7 @@
  * runs every file through every harness's full set of checks).
  */
 #include "testutil.h"
+#include "iommuscope/klog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,10 +63,69 @@ static void test_acpidump_skipped_table_length_0(void **state)
 	free(b);
 }
 
+/* All bytes of a fixed char array after its terminating NUL are zero. */
+static bool tail_zero(const char *a, size_t n)
+{
+	const char *z = memchr(a, 0, n);
+	if (!z)
+		return false;
+	for (const char *p = z; p < a + n; p++)
+		if (*p)
+			return false;
+	return true;
+}
+
+/*
+ * kernel log, one AMD IO_PAGE_FAULT event: the fault's kind[24] was copied
+ * whole from an uninitialised stack buffer, so the bytes after the string
+ * were stack garbage - streaming and one-shot parsing gave different models.
+ * Found by fuzz_log's streaming == one-shot check on its first seed.
+ */
+static void test_log_fault_kind_uninitialized(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *b = regression("log-fault-kind-uninitialized", &n);
+	/* one-shot first (as fuzz_log does), then streaming in 7-byte chunks */
+	ims_model *one = ims_model_new();
+	assert_non_null(one);
+	assert_int_equal(ims_model_add_input(one, "log", IMS_FMT_LOG, n), 0);
+	assert_int_equal(ims_parse_log(one, 0, (const char *)b, n), IMS_OK);
+	assert_int_equal(ims_model_finish(one), IMS_OK);
+	ims_model *m = ims_model_new();
+	assert_non_null(m);
+	assert_int_equal(ims_model_add_input(m, "log", IMS_FMT_LOG, n), 0);
+	ims_log_parser *p = ims_log_parser_new(m, 0);
+	assert_non_null(p);
+	for (size_t off = 0; off < n; off += 7) {
+		assert_int_equal(ims_log_feed(p, (const char *)b + off, n - off < 7 ? n - off : 7), IMS_OK);
+	}
+	assert_int_equal(ims_log_finish(p), IMS_OK);
+	ims_log_parser_free(p);
+	assert_int_equal(ims_model_finish(m), IMS_OK);
+	tu_assert_model_ok(m);
+	assert_non_null(m->kernel);
+	assert_int_equal(m->kernel->n_boots, 1);
+	const ims_kboot *bt = &m->kernel->boots[0];
+	assert_int_equal(bt->n_faults, 1);
+	assert_string_equal(bt->faults[0].kind, "IO_PAGE_FAULT");
+	assert_true(tail_zero(bt->faults[0].kind, sizeof(bt->faults[0].kind)));
+	assert_true(tail_zero(bt->faults[0].reason_text, sizeof(bt->faults[0].reason_text)));
+	assert_non_null(one->kernel);
+	assert_int_equal(one->kernel->boots[0].n_faults, 1);
+	const ims_kfault *f1 = &one->kernel->boots[0].faults[0];
+	assert_true(tail_zero(f1->kind, sizeof(f1->kind)));
+	assert_memory_equal(f1->kind, bt->faults[0].kind, sizeof(f1->kind));
+	ims_model_free(one);
+	ims_model_free(m);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_acpidump_skipped_table_length_0),
+		cmocka_unit_test(test_log_fault_kind_uninitialized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
