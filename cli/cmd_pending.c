@@ -11,7 +11,5 @@ static int pending(const char *name)
 	return IMS_EXIT_USAGE;
 }
 
-int cmd_report(int argc, char **argv) { (void)argc; (void)argv; return pending("report"); }
-int cmd_check(int argc, char **argv) { (void)argc; (void)argv; return pending("check"); }
 int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
 int cmd_batch(int argc, char **argv) { (void)argc; (void)argv; return pending("batch"); }
