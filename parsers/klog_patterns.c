@@ -558,7 +558,8 @@ static void h_lazy(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 {
 	if (b->tlb_policy[0])
 		return;
-	memcpy(b->tlb_policy, cap_eq(c, 1, "Lazy IO/TLB flushing enabled") ? "lazy" : "strict", 7);
+	const char *v = cap_eq(c, 1, "Lazy IO/TLB flushing enabled") ? "lazy" : "strict";
+	memcpy(b->tlb_policy, v, strlen(v) + 1); /* not 7: "lazy" has 5 bytes */
 	b->tlb_policy_line = c->line;
 }
 

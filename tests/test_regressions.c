@@ -121,11 +121,50 @@ static void test_log_fault_kind_uninitialized(void **state)
 	free(b);
 }
 
+/* Parse a whole kernel log (exact-size copy) into a fresh, finished, checked model. */
+static ims_model *parse_log_file(const char *name)
+{
+	size_t n;
+	uint8_t *b = regression(name, &n);
+	char *copy = malloc(n ? n : 1);
+	assert_non_null(copy);
+	memcpy(copy, b, n);
+	ims_model *m = ims_model_new();
+	assert_non_null(m);
+	assert_int_equal(ims_model_add_input(m, "log", IMS_FMT_LOG, n), 0);
+	assert_int_equal(ims_parse_log(m, 0, copy, n), IMS_OK);
+	assert_int_equal(ims_model_finish(m), IMS_OK);
+	tu_assert_model_ok(m);
+	free(copy);
+	free(b);
+	return m;
+}
+
+/*
+ * kernel log "AMD-Vi: Lazy IO/TLB flushing enabled" (4.x-5.4 wording):
+ * memcpy(tlb_policy, "lazy", 7) read 2 bytes past the 5-byte literal
+ * (ASan global-buffer-overflow) and stored them after the NUL.
+ * Found by fuzz_log (libFuzzer, 6th execution).
+ */
+static void test_log_amd_lazy_tlb_overread(void **state)
+{
+	(void)state;
+	ims_model *m = parse_log_file("log-amd-lazy-tlb-overread");
+	assert_non_null(m->kernel);
+	assert_int_equal(m->kernel->n_boots, 1);
+	const ims_kboot *b = &m->kernel->boots[0];
+	assert_string_equal(b->tlb_policy, "lazy");
+	assert_int_equal(b->tlb_policy_line, 1);
+	assert_true(tail_zero(b->tlb_policy, sizeof(b->tlb_policy)));
+	ims_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_acpidump_skipped_table_length_0),
 		cmocka_unit_test(test_log_fault_kind_uninitialized),
+		cmocka_unit_test(test_log_amd_lazy_tlb_overread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
