@@ -12,4 +12,3 @@ static int pending(const char *name)
 }
 
 int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
-int cmd_batch(int argc, char **argv) { (void)argc; (void)argv; return pending("batch"); }
