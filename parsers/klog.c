@@ -455,6 +455,20 @@ static size_t kmsg_prefix(const char *s, size_t n, double *ts)
 	return (size_t)(semi - s) + 1;
 }
 
+/* Position just after the opening quote of the string value of "key" (key
+ * given with its quotes and colon), allowing spaces after the colon; NULL. */
+static const char *json_field(const char *s, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *k = memmem(s, n, key, kl);
+	if (!k)
+		return NULL;
+	size_t i = (size_t)(k - s) + kl;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i < n && s[i] == '"' ? s + i + 1 : NULL;
+}
+
 /* Decode the MESSAGE string of a journal JSON record into p->jbuf. */
 static bool json_message(ims_log_parser *p, const char *s, size_t n, const char **msg, size_t *mlen, double *ts)
 {
@@ -494,10 +508,9 @@ static bool json_message(ims_log_parser *p, const char *s, size_t n, const char 
 	}
 	*msg = p->jbuf;
 	*mlen = o;
-	static const char mono[] = "\"_SOURCE_MONOTONIC_TIMESTAMP\":\"";
-	const char *t = memmem(s, n, mono, sizeof(mono) - 1);
+	const char *t = json_field(s, n, "\"_SOURCE_MONOTONIC_TIMESTAMP\":");
 	if (t) {
-		size_t j = (size_t)(t - s) + sizeof(mono) - 1;
+		size_t j = (size_t)(t - s);
 		uint64_t us = 0;
 		size_t d0 = j;
 		while (j < n && is_digit(s[j]) && j - d0 < 20)
@@ -605,7 +618,7 @@ void klog_process_message(ims_log_parser *p, ims_kboot *b, const char *msg, size
 		return;
 	p->k->prefiltered++;
 	if (!utf8_valid((const uint8_t *)msg, len))
-		klog_diag(p, "klog.invalid-utf8", IMS_SEV_INFO, p->line, "line %u is not valid UTF-8", p->line);
+		klog_diag(p, "klog.invalid-utf8", IMS_SEV_INFO, p->line, "IOMMU line is not valid UTF-8");
 	bool dev_done = false, matched = false;
 	for (size_t i = 0; i < ims_klog_table_n; i++) {
 		if (!p->found[p->pat_lit[i]])
@@ -676,9 +689,9 @@ static void process_line(ims_log_parser *p, const char *s, size_t n, bool overfl
 	k->lines++;
 	if (overflow)
 		klog_diag(p, "klog.line-too-long", IMS_SEV_WARNING, p->line,
-			  "line %u is longer than %u bytes; only the start was examined", p->line, IMS_KLOG_MAX_LINE);
+			  "line longer than %u bytes; only the start was examined", IMS_KLOG_MAX_LINE);
 	if (nul)
-		klog_diag(p, "klog.nul-byte", IMS_SEV_WARNING, p->line, "line %u contains NUL bytes", p->line);
+		klog_diag(p, "klog.nul-byte", IMS_SEV_WARNING, p->line, "line contains NUL bytes");
 	if (n && s[n - 1] == '\r')
 		n--;
 	/* quote markers and indentation */
@@ -717,13 +730,12 @@ static void process_line(ims_log_parser *p, const char *s, size_t n, bool overfl
 		size_t ml;
 		if (!json_message(p, s, n, &msg, &ml, &ts)) {
 			klog_diag(p, "klog.json-bad", IMS_SEV_WARNING, p->line,
-				  "line %u: JSON record without a MESSAGE string", p->line);
+				  "JSON record without a MESSAGE string");
 			return;
 		}
-		static const char tr[] = "\"_TRANSPORT\":\"";
-		const char *t = memmem(s, n, tr, sizeof(tr) - 1);
-		if (t && !starts(t + sizeof(tr) - 1, n - (size_t)(t - s) - (sizeof(tr) - 1), "kernel\""))
-			return;
+		const char *t = json_field(s, n, "\"_TRANSPORT\":");
+		if (t && !starts(t, n - (size_t)(t - s), "kernel\""))
+			return; /* a userspace record */
 		fmt = IMS_KLOG_FMT_JOURNAL_JSON;
 		s = msg;
 		n = ml;
@@ -872,13 +884,13 @@ int ims_log_finish(ims_log_parser *p)
 		return IMS_OK;
 	if (p->lb_len || p->lb_overflow) {
 		klog_diag(p, "klog.no-final-newline", IMS_SEV_INFO, p->line,
-			  "the input ends without a newline (line %u may be cut off)", p->line);
+			  "the input ends without a newline (the last line may be cut off)");
 		process_line(p, p->lb, p->lb_len, p->lb_overflow, p->lb_nul);
 		p->lb_len = 0;
 	}
 	if (p->pending_event)
 		klog_diag(p, "klog.event-incomplete", IMS_SEV_INFO, p->pending_event_line,
-			  "line %u: 'Event logged [' without the event text", p->pending_event_line);
+			  "'Event logged [' without the event text");
 	p->pending_event = false;
 	if (p->boot)
 		klog_boot_derive(p->boot);

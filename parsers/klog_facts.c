@@ -425,7 +425,7 @@ void klog_cmdline(ims_log_parser *p, ims_kboot *b, const char *s, size_t n, uint
 		pm->problem = check_param(t, nn, v, vn, eq != NULL);
 		pm->valid = pm->problem == NULL;
 		if (!pm->valid)
-			klog_diag(p, "klog.cmdline-invalid", IMS_SEV_WARNING, line, "line %u: %s=%s: %s", line, pm->name,
+			klog_diag(p, "klog.cmdline-invalid", IMS_SEV_WARNING, line, "%s=%s: %s", pm->name,
 				  pm->value, pm->problem);
 	}
 }

@@ -549,7 +549,7 @@ void klog_pending_event(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 		return;
 	}
 	klog_diag(p, "klog.event-incomplete", IMS_SEV_INFO, p->pending_event_line,
-		  "line %u: 'Event logged [' not followed by the event text", p->pending_event_line);
+		  "'Event logged [' not followed by the event text");
 	/* the line is ordinary: run it through the patterns */
 	klog_process_message(p, b, c->msg, c->len);
 }
@@ -572,7 +572,7 @@ static void h_unknown_option(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	if (klog_cap(c, 2, &s, &n))
 		klog_copy_text(v, sizeof(v), s, n);
 	klog_diag(p, "klog.kernel-unknown-option", IMS_SEV_WARNING, c->line,
-		  "line %u: the kernel ignored the unknown option '%s' (%s)", c->line, v,
+		  "the kernel ignored the unknown option '%s' (%s)", v,
 		  cap_eq(c, 1, "AMD-Vi") ? "amd_iommu=" : "intel_iommu=");
 }
 
