@@ -467,7 +467,8 @@ static void rules_diags(ctx *c)
 static void rules_presence(ctx *c)
 {
 	const ims_model *m = c->m;
-	if (m->n_tables && !m->dmar.present && !m->ivrs.present) {
+	if (m->n_tables && !m->dmar.present && !m->ivrs.present && table_index(m, "DMAR") < 0 &&
+	    table_index(m, "IVRS") < 0) {
 		ims_finding *f = add_finding(c, "no-iommu-table",
 					     "%zu ACPI table%s given, none is DMAR or IVRS: the firmware describes no IOMMU",
 					     m->n_tables, m->n_tables == 1 ? "" : "s");
@@ -1477,6 +1478,15 @@ static void answer_firmware(ctx *c)
 			snprintf(q->reason + l, sizeof(q->reason) - l, ", but Linux cannot use it: %s", f->message);
 			set_next(q, "update the firmware (BIOS) or report the defect to the board vendor");
 		}
+		return;
+	}
+	int present = table_index(m, "DMAR") >= 0 ? table_index(m, "DMAR") : table_index(m, "IVRS");
+	if (present >= 0) {
+		q->verdict = IMS_V_YES;
+		q->basis = IMS_BASIS_TABLES;
+		snprintf(q->detail, sizeof(q->detail), "%s (not decoded)", m->tables[present].signature);
+		set_reason(q, "a %s table is present but could not be decoded (see the diagnostics)", m->tables[present].signature);
+		a_ev(q, ev_table(m, present, 0, "%s table", m->tables[present].signature));
 		return;
 	}
 	if (m->n_tables) {
