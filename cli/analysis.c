@@ -419,6 +419,17 @@ static const char *region_name(const ims_region *r)
 	return "region";
 }
 
+/* Compare two fixed-width ACPI ASCII fields ignoring trailing blanks. */
+static bool ascii_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && !memcmp(a, b, la);
+}
+
 static int table_index(const ims_model *m, const char *sig)
 {
 	for (size_t i = 0; i < m->n_tables; i++)
@@ -1132,7 +1143,7 @@ static void rules_kernel(ctx *c)
 				const ims_table *t = &m->tables[ti];
 				if (kt->length != t->length || kt->revision != t->revision ||
 				    (kt->oem_revision != 0xffffffffu && kt->oem_revision != t->oem_revision) ||
-				    strcmp(kt->oem_table_id, t->oem_table_id)) {
+				    !ascii_eq(kt->oem_table_id, t->oem_table_id)) {
 					ims_finding *f = add_finding(
 						c, "log-table-differs",
 						"%s in the dump: length 0x%x rev %u OEM table '%s'; in the log: length 0x%x rev %u OEM table '%s'",
@@ -1334,9 +1345,9 @@ static void build_devices(ctx *c)
 		d->unit = unit_for_bdf(m, p->segment, p->bdf);
 		d->direct_region = -1;
 		if (p->ref.seen && d->nev < 3)
-			d->ev[d->nev++] = ev_log(&p->ref, NULL);
+			d->ev[d->nev++] = ev_log(&p->ref, "PCI enumeration (class code)");
 		if (p->group_ref.seen && d->nev < 3)
-			d->ev[d->nev++] = ev_log(&p->group_ref, NULL);
+			d->ev[d->nev++] = ev_log(&p->group_ref, "Adding to iommu group");
 		for (size_t j = 0; j < a->n_directs; j++) {
 			const ims_direct *x = &a->directs[j];
 			if (x->segment == p->segment && p->bdf >= x->bdf && p->bdf <= x->last) {
@@ -1543,13 +1554,13 @@ static void dd_mode(const ims_kfacts *k, char *out, size_t n, ims_answer *q, boo
 	const char *cl = k->cmdline.seen ? k->cmdline.text : NULL;
 	if (k->dd_type == IMS_DD_PASSTHROUGH) {
 		base = "passthrough";
-		a_ev(q, ev_log(&k->default_domain, "default domain"));
+		a_ev(q, ev_log(&k->default_domain, "iommu: Default domain type"));
 	} else if (k->dd_type == IMS_DD_TRANSLATED) {
 		base = "translated";
-		a_ev(q, ev_log(&k->default_domain, "default domain"));
+		a_ev(q, ev_log(&k->default_domain, "iommu: Default domain type"));
 	} else if (k->dd_type == IMS_DD_OTHER) {
 		base = "other";
-		a_ev(q, ev_log(&k->default_domain, "default domain"));
+		a_ev(q, ev_log(&k->default_domain, "iommu: Default domain type"));
 	} else if (k->amd_passthrough_legacy.seen) {
 		base = "passthrough";
 		a_ev(q, ev_log(&k->amd_passthrough_legacy, NULL));
@@ -1565,10 +1576,10 @@ static void dd_mode(const ims_kfacts *k, char *out, size_t n, ims_answer *q, boo
 	if (!strcmp(base, "translated") || !*base) {
 		if (k->tlb_policy == IMS_TLB_LAZY) {
 			pol = "lazy";
-			a_ev(q, ev_log(&k->tlb_policy_line, "TLB policy"));
+			a_ev(q, ev_log(&k->tlb_policy_line, "iommu: DMA domain TLB invalidation policy"));
 		} else if (k->tlb_policy == IMS_TLB_STRICT) {
 			pol = "strict";
-			a_ev(q, ev_log(&k->tlb_policy_line, "TLB policy"));
+			a_ev(q, ev_log(&k->tlb_policy_line, "iommu: DMA domain TLB invalidation policy"));
 		} else if (k->amd_lazy_legacy.seen) {
 			pol = "lazy";
 			a_ev(q, ev_log(&k->amd_lazy_legacy, NULL));
@@ -1630,7 +1641,10 @@ static void answer_dma(ctx *c)
 	if (yes) {
 		q->verdict = IMS_V_YES;
 		q->basis = IMS_BASIS_LOG;
-		a_ev(q, ev_log(yes, "IOMMU active"));
+		a_ev(q, ev_log(yes, yes == &k->intel_active ? "DMAR: Intel(R) Virtualization Technology for Directed I/O"
+				    : yes == &k->amd_found ? "AMD-Vi: IOMMU found/initialised"
+				    : yes == &k->amd_ir_enabled ? "AMD-Vi: Interrupt remapping enabled"
+								: "Adding to iommu group"));
 		bool fromcl;
 		dd_mode(k, q->detail, sizeof(q->detail), q, &fromcl);
 		snprintf(c->a->dma_mode, sizeof(c->a->dma_mode), "%s", q->detail);
@@ -1754,7 +1768,7 @@ static void answer_ir(ctx *c)
 		q->verdict = IMS_V_YES;
 		q->basis = IMS_BASIS_LOG;
 		const ims_kref *r = k->dmar_ir_enabled.seen ? &k->dmar_ir_enabled : &k->amd_ir_enabled;
-		a_ev(q, ev_log(r, NULL));
+		a_ev(q, ev_log(r, k->dmar_ir_enabled.seen ? "DMAR-IR: Enabled IRQ remapping" : "AMD-Vi: Interrupt remapping enabled"));
 		bool x2 = k->dmar_ir_enabled.seen ? k->dmar_ir_mode == IMS_IRMODE_X2APIC : k->amd_x2apic_enabled.seen;
 		bool known = k->dmar_ir_enabled.seen ? k->dmar_ir_mode != IMS_IRMODE_UNKNOWN : true;
 		snprintf(q->detail, sizeof(q->detail), "%s", !known ? "mode unknown" : x2 ? "x2apic mode" : "xapic mode");
@@ -1764,7 +1778,8 @@ static void answer_ir(ctx *c)
 			x->verdict = IMS_V_YES;
 			snprintf(x->detail, sizeof(x->detail), "x2apic");
 			set_reason(x, "interrupt remapping runs in x2APIC mode");
-			a_ev(x, ev_log(k->dmar_ir_enabled.seen ? &k->dmar_ir_enabled : &k->amd_x2apic_enabled, NULL));
+			a_ev(x, ev_log(k->dmar_ir_enabled.seen ? &k->dmar_ir_enabled : &k->amd_x2apic_enabled,
+				       k->dmar_ir_enabled.seen ? "DMAR-IR: Enabled IRQ remapping in x2apic mode" : "AMD-Vi: X2APIC enabled"));
 		} else if (known) {
 			x->verdict = IMS_V_NO;
 			snprintf(x->detail, sizeof(x->detail), "xapic");
@@ -1812,7 +1827,7 @@ static void answer_ir(ctx *c)
 		q->verdict = IMS_V_NO;
 		q->basis = npred ? IMS_BASIS_BOTH : IMS_BASIS_LOG;
 		if (off)
-			a_ev(q, ev_log(off, NULL));
+			a_ev(q, ev_log(off, "interrupt remapping disabled"));
 		for (size_t i = 0; i < k->n_amd_ioapic_missing && i < 3; i++)
 			a_ev(q, ev_log(&k->amd_ioapic_missing[i].ref, NULL));
 		if (k->amd_no_sb_ioapic.seen)
@@ -1976,6 +1991,8 @@ static void answer_defects(ctx *c)
 	for (size_t i = 0; i < c->a->n_findings; i++) {
 		const ims_finding *f = &c->a->findings[i];
 		if (!strncmp(f->rule, "cmdline-", 8) || !strncmp(f->rule, "kernel-dma-fault", 16) ||
+		    !strncmp(f->rule, "log-", 4) || !strncmp(f->rule, "dump-", 5) || !strncmp(f->rule, "table-unit", 10) ||
+		    !strcmp(f->rule, "kernel-direct-map-refused") || !strncmp(f->rule, "klog.", 5) ||
 		    !strcmp(f->rule, "kernel-acs-override") || !strcmp(f->rule, "kernel-vfio-no-ir") ||
 		    !strcmp(f->rule, "kernel-ir-disabled"))
 			continue; /* not firmware defects */

@@ -13,6 +13,7 @@
  */
 #include "analysis.h"
 #include "cli.h"
+#include "iommuscope/klog.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -212,7 +213,7 @@ static json_t *run_machine(const batch *b, const machine *mc)
 		else if (fmts[i] == IMS_FMT_TABLE)
 			rc = ims_parse_table(m, (uint32_t)in, bufs[i], lens[i]);
 		else
-			rc = ims_cli_load_log(m, (uint32_t)in, (const char *)bufs[i], lens[i]);
+			rc = ims_parse_log(m, (uint32_t)in, (const char *)bufs[i], lens[i]);
 		if (rc == IMS_ERR_NOMEM)
 			goto oom;
 		json_array_append_new(files, json_string(f->path));
