@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(IMS_FZ_CLI)
-#include "cli.h" /* logs go through the CLI's hook, as `iommuscope report` does */
-#elif defined(IMS_FZ_HAVE_KLOG)
+#if defined(IMS_FZ_HAVE_KLOG)
 #include "iommuscope/klog.h"
 #endif
 
@@ -57,9 +55,7 @@ int ims_fz_parse(ims_model *m, const char *name, ims_fz_input *in)
 		rc = ims_parse_table(m, (uint32_t)idx, in->buf, in->len);
 		break;
 	case IMS_FMT_LOG:
-#if defined(IMS_FZ_CLI)
-		rc = ims_cli_load_log(m, (uint32_t)idx, (const char *)in->buf, in->len);
-#elif defined(IMS_FZ_HAVE_KLOG)
+#if defined(IMS_FZ_HAVE_KLOG)
 		rc = ims_parse_log(m, (uint32_t)idx, (const char *)in->buf, in->len);
 #endif
 		break;
