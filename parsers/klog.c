@@ -190,6 +190,22 @@ uint64_t ims_log_parser_hits(const ims_log_parser *p, size_t i)
 	return p && i < ims_klog_table_n ? p->hits[i] : 0;
 }
 
+/* Rough frequency class of a byte in kernel log text (higher = commoner). */
+static unsigned byte_weight(uint8_t c)
+{
+	if (c == ' ')
+		return 24;
+	if (strchr("etaoinsr", c) && c)
+		return 14;
+	if (c >= 'a' && c <= 'z')
+		return 8;
+	if ((c >= '0' && c <= '9') || c == ':' || c == '.' || c == ',')
+		return 9;
+	if (c >= 'A' && c <= 'Z')
+		return 3;
+	return 2;
+}
+
 static int add_lit(ims_log_parser *p, const char *s)
 {
 	for (size_t i = 0; i < p->n_lits; i++)
@@ -260,17 +276,30 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 		if (l >= 0)
 			p->kw_lit[p->n_kw++] = (int16_t)l;
 	}
-	/* Index the literals by first byte, and their first digram in a bitmap. */
+	/* Each literal is keyed by its rarest digram (by a byte-class guess of
+	 * frequency in kernel logs), so few positions of a line need a compare. */
+	for (size_t i = 0; i < p->n_lits; i++) {
+		unsigned best = 0, bestscore = ~0u;
+		for (unsigned o = 0; o + 1 < p->lit_len[i]; o++) {
+			unsigned sc = byte_weight((uint8_t)p->lits[i][o]) * byte_weight((uint8_t)p->lits[i][o + 1]);
+			if (sc < bestscore) {
+				bestscore = sc;
+				best = o;
+			}
+		}
+		p->lit_off[i] = (uint8_t)best;
+	}
 	size_t k = 0;
 	for (unsigned c = 0; c < 256; c++) {
 		p->first_start[c] = (uint16_t)k;
 		for (size_t i = 0; i < p->n_lits; i++)
-			if ((uint8_t)p->lits[i][0] == c)
+			if ((uint8_t)p->lits[i][p->lit_off[i]] == c)
 				p->by_first[k++] = (uint16_t)i;
 	}
 	p->first_start[256] = (uint16_t)k;
 	for (size_t i = 0; i < p->n_lits; i++) {
-		unsigned d = ((unsigned)(uint8_t)p->lits[i][0] << 8) | (uint8_t)p->lits[i][1];
+		const uint8_t *l = (const uint8_t *)p->lits[i] + p->lit_off[i];
+		unsigned d = ((unsigned)l[0] << 8) | l[1];
 		p->digram[d >> 6] |= (uint64_t)1 << (d & 63);
 	}
 	if (!m->kernel) {
@@ -368,12 +397,10 @@ static size_t decode_prefix(const char *s, size_t n)
  * a syslog tag of another program was seen. */
 static size_t host_tag(const char *s, size_t n, bool *other)
 {
-	size_t i = 0;
-	while (i < n && s[i] != ' ')
-		i++; /* host */
-	if (i >= n)
-		return 0;
-	i++;
+	const char *sp = memchr(s, ' ', n < 256 ? n : 256); /* end of the host name */
+	if (!sp || sp == s || sp[-1] == ':')
+		return 0; /* "DMAR: ..." is a message, not "host tag:" */
+	size_t i = (size_t)(sp - s) + 1;
 	size_t t0 = i;
 	while (i < n && s[i] != ' ' && s[i] != ':' && s[i] != '[')
 		i++;
@@ -532,17 +559,21 @@ static void find_literals(ims_log_parser *p, const char *s, size_t n)
 	if (n < 2)
 		return;
 	const uint8_t *u = (const uint8_t *)s;
+	const uint64_t *dg = p->digram;
+	unsigned d = u[0];
 	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned d = ((unsigned)u[i] << 8) | u[i + 1];
-		if (!(p->digram[d >> 6] & ((uint64_t)1 << (d & 63))))
+		d = ((d << 8) | u[i + 1]) & 0xffff;
+		if (!(dg[d >> 6] & ((uint64_t)1 << (d & 63))))
 			continue;
 		for (unsigned j = p->first_start[u[i]]; j < p->first_start[u[i] + 1]; j++) {
 			unsigned l = p->by_first[j];
-			size_t ll = p->lit_len[l];
-			if (!p->found[l] && ll <= n - i && !memcmp(s + i, p->lits[l], ll)) {
-				p->found[l] = 1;
-				p->found_list[p->n_found++] = (uint16_t)l;
-			}
+			size_t off = p->lit_off[l], ll = p->lit_len[l];
+			const char *lit = p->lits[l];
+			if ((uint8_t)lit[off + 1] != u[i + 1] || p->found[l] || i < off || ll > n - (i - off) ||
+			    memcmp(s + i - off, lit, ll))
+				continue;
+			p->found[l] = 1;
+			p->found_list[p->n_found++] = (uint16_t)l;
 		}
 	}
 }

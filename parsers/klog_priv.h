@@ -66,9 +66,10 @@ struct ims_log_parser {
 	int16_t *pat_lit;           /* literal index of each pattern */
 	int16_t kw_lit[16];         /* literal indexes of the generic keywords */
 	size_t n_kw;
-	uint16_t first_start[257];  /* literals sorted by first byte: [start, end) per byte */
+	uint8_t lit_off[KLOG_MAX_LITS]; /* offset of each literal's rarest digram */
+	uint16_t first_start[257];  /* literals sorted by their digram's first byte: [start, end) per byte */
 	uint16_t by_first[KLOG_MAX_LITS];
-	uint64_t digram[1024];      /* 65536-bit map of the literals' first two bytes */
+	uint64_t digram[1024];      /* 65536-bit map of the literals' rarest digrams */
 	uint8_t found[KLOG_MAX_LITS];
 	uint16_t found_list[KLOG_MAX_LITS];
 	size_t n_found;
