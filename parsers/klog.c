@@ -947,6 +947,8 @@ int ims_parse_log(ims_model *m, uint32_t input, const char *text, size_t len)
 {
 	if (!m || (!text && len))
 		return IMS_ERR_ARG;
+	if (len > IMS_MAX_INPUT)
+		return IMS_ERR_LIMIT; /* as every parser: refuse before reading */
 	ims_log_parser *p = ims_log_parser_new(m, input);
 	if (!p)
 		return IMS_ERR_NOMEM;

@@ -5,6 +5,7 @@
  * consistent model.
  */
 #include "testutil.h"
+#include "iommuscope/klog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,125 @@ static void test_acpidump_long_line(void **state)
 	free(s);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Kernel-log limits (klog.h)                                             */
+/* ---------------------------------------------------------------------- */
+typedef struct sbuf {
+	char *s;
+	size_t n, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert_non_null(b->s);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static ims_model *parse_log(const sbuf *b)
+{
+	uint32_t in;
+	ims_model *m = new_model(&in, IMS_FMT_LOG, b->n);
+	char *copy = malloc(b->n ? b->n : 1);
+	assert_non_null(copy);
+	memcpy(copy, b->s, b->n);
+	assert_int_equal(ims_parse_log(m, in, copy, b->n), IMS_OK);
+	free(copy);
+	assert_int_equal(ims_model_finish(m), IMS_OK);
+	tu_assert_model_ok(m);
+	assert_non_null(m->kernel);
+	return m;
+}
+
+/*
+ * IMS_KLOG_MAX_LINE: a fact in the first 4096 bytes of a 20,000-byte line is
+ * found; the same fact after the first 4096 bytes is not; both lines get one
+ * "klog.line-too-long"; the line after them is read normally.
+ */
+static void test_log_max_line(void **state)
+{
+	(void)state;
+	sbuf b = {0};
+	char pad[20000];
+	memset(pad, 'x', sizeof(pad));
+	sb_str(&b, "[    0.000000] Linux version 6.1.0-limits\n");
+	sb_str(&b, "[    0.100000] DMAR: Host address width 39 ");
+	sb_add(&b, pad, sizeof(pad));
+	sb_str(&b, "\n[    0.100001] ");
+	sb_add(&b, pad, IMS_KLOG_MAX_LINE);
+	sb_str(&b, " DMAR: Host address width 46\n");
+	sb_str(&b, "[    0.200000] iommu: Default domain type: Translated\n");
+	ims_model *m = parse_log(&b);
+	assert_int_equal(tu_diag_count(m, "klog.line-too-long"), 2);
+	assert_int_equal(m->kernel->n_boots, 1);
+	const ims_kboot *k = &m->kernel->boots[0];
+	assert_int_equal(k->haw, 39);
+	assert_int_equal(k->haw_line, 2);
+	assert_string_equal(k->default_domain, "Translated");
+	assert_int_equal(k->default_domain_line, 4);
+	assert_int_equal(m->kernel->lines, 4);
+	ims_model_free(m);
+	free(b.s);
+}
+
+/* IMS_KLOG_MAX_BOOTS: 20 boots keep the newest 16, counting all 20. */
+static void test_log_max_boots(void **state)
+{
+	(void)state;
+	sbuf b = {0};
+	char line[128];
+	for (int i = 0; i < 20; i++) {
+		snprintf(line, sizeof(line), "[    0.000000] Linux version 6.%d.0-limits (gcc) #1 SMP\n", i);
+		sb_str(&b, line);
+		sb_str(&b, "[    0.100000] DMAR: IOMMU enabled\n");
+	}
+	ims_model *m = parse_log(&b);
+	assert_int_equal(m->kernel->boots_seen, 20);
+	assert_int_equal(m->kernel->n_boots, IMS_KLOG_MAX_BOOTS);
+	assert_int_equal(m->kernel->boots[0].number, 20 - IMS_KLOG_MAX_BOOTS);
+	assert_int_equal(m->kernel->boots[0].first_line, 2 * (20 - IMS_KLOG_MAX_BOOTS) + 1);
+	assert_true(tu_diag_count(m, "klog.boots-dropped") >= 1);
+	ims_model_free(m);
+	free(b.s);
+}
+
+/* IMS_KLOG_MAX_PCI: 5000 PCI devices keep 4096 and count 904, one diagnostic. */
+static void test_log_max_pci(void **state)
+{
+	(void)state;
+	sbuf b = {0};
+	char line[160];
+	sb_str(&b, "[    0.000000] Linux version 6.1.0-limits\n");
+	for (unsigned i = 0; i < 5000; i++) {
+		snprintf(line, sizeof(line), "[    0.300000] pci 0000:%02x:%02x.%u: [8086:1234] type 00 class 0x020000\n",
+			 (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+		sb_str(&b, line);
+	}
+	ims_model *m = parse_log(&b);
+	const ims_kboot *k = &m->kernel->boots[0];
+	assert_int_equal(k->n_pci, IMS_KLOG_MAX_PCI);
+	assert_int_equal(k->n_pci_dropped, 5000 - IMS_KLOG_MAX_PCI);
+	assert_int_equal(tu_diag_count(m, "klog.cap-reached"), 1);
+	ims_model_free(m);
+	free(b.s);
+}
+
+/* IMS_MAX_INPUT applies to kernel logs too. */
+static void test_log_max_input(void **state)
+{
+	(void)state;
+	uint32_t in;
+	ims_model *m = new_model(&in, IMS_FMT_LOG, 0);
+	static const char one[1] = {0};
+	assert_int_equal(ims_parse_log(m, in, one, IMS_MAX_INPUT + 1), IMS_ERR_LIMIT);
+	ims_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +294,10 @@ int main(void)
 		cmocka_unit_test(test_max_diags),
 		cmocka_unit_test(test_acpidump_table_too_large),
 		cmocka_unit_test(test_acpidump_long_line),
+		cmocka_unit_test(test_log_max_line),
+		cmocka_unit_test(test_log_max_boots),
+		cmocka_unit_test(test_log_max_pci),
+		cmocka_unit_test(test_log_max_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
