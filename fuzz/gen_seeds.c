@@ -423,6 +423,25 @@ int main(int argc, char **argv)
 			if (dump == (pass == 0))
 				file_seed(argv[i], 64 * 1024);
 		}
+	/* report/: every X.acpidump.txt with a sibling X.dmesg.log (corpus/cases) as a pair */
+	for (int i = 2; i < argc; i++) {
+		size_t l = strlen(argv[i]);
+		const char *suf = ".acpidump.txt";
+		if (l <= strlen(suf) || strcmp(argv[i] + l - strlen(suf), suf))
+			continue;
+		for (int j = 2; j < argc; j++) {
+			size_t pl = l - strlen(suf);
+			if (strlen(argv[j]) == pl + 10 && !strncmp(argv[j], argv[i], pl) &&
+			    !strcmp(argv[j] + pl, ".dmesg.log")) {
+				size_t an, bn;
+				uint8_t *a = slurp(argv[i], &an), *b = slurp(argv[j], &bn);
+				if (a && b)
+					pair_seed(base_name(argv[j]), a, an, b, bn);
+				free(a);
+				free(b);
+			}
+		}
+	}
 	/* synthetic kernel-log lines (constructed from kernel format strings) */
 	static const char klog[] =
 		"[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro intel_iommu=on iommu=pt\n"
