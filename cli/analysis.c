@@ -350,10 +350,48 @@ static ims_evidence ev_input(int32_t input, const char *what)
 	return e;
 }
 
+/* Rules that a parser diagnostic already reports (same defect, same table):
+ * the parser's finding is kept and the rule stays quiet, so nothing is
+ * reported twice.  Several codes may cover one rule. */
+static const struct {
+	const char *rule, *codes[3];
+} covered_by[] = {
+	{"drhd-address-zero", {"dmar.drhd-base-zero"}},
+	{"drhd-address-unaligned", {"dmar.drhd-base-unaligned"}},
+	{"drhd-duplicate-base", {"dmar.drhd-duplicate-base"}},
+	{"drhd-include-all-multiple", {"dmar.include-all-duplicate"}},
+	{"drhd-include-all-not-last", {"dmar.include-all-not-last"}},
+	{"rmrr-range-invalid", {"dmar.rmrr-base-unaligned", "dmar.rmrr-end-unaligned", "dmar.rmrr-end-before-base"}},
+	{"rhsa-no-unit", {"dmar.rhsa-no-drhd"}},
+	{"dmar-scope-type-unknown", {"dmar.scope-unsupported"}},
+	{"dmar-scope-invalid", {"dmar.scope-bad-length", "dmar.scope-empty-path", "dmar.scope-truncated"}},
+	{"dmar-haw-invalid", {"dmar.haw-invalid"}},
+	{"dmar-no-drhd", {"dmar.no-drhd"}},
+	{"dmar-too-short", {"dmar.too-short"}},
+	{"dmar-bad-checksum", {"acpi.bad-checksum"}},
+};
+
+static bool rule_covered(const ims_model *m, const char *rule)
+{
+	for (size_t i = 0; i < sizeof(covered_by) / sizeof(covered_by[0]); i++) {
+		if (strcmp(covered_by[i].rule, rule))
+			continue;
+		for (size_t j = 0; j < 3 && covered_by[i].codes[j]; j++)
+			for (size_t d = 0; d < m->n_diags; d++)
+				if (m->diags[d].code && !strcmp(m->diags[d].code, covered_by[i].codes[j]) &&
+				    (strcmp(rule, "dmar-bad-checksum") || (m->diags[d].table >= 0 &&
+				     !strcmp(m->tables[m->diags[d].table].signature, "DMAR"))))
+					return true;
+	}
+	return false;
+}
+
 static ims_finding *add_finding(ctx *c, const char *rule, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static ims_finding *add_finding(ctx *c, const char *rule, const char *fmt, ...)
 {
 	ims_analysis *a = c->a;
+	if (rule_covered(c->m, rule))
+		return NULL;
 	ims_finding *nf = grow(a->findings, a->n_findings, &c->cap_findings, sizeof(*nf), &a->oom);
 	if (!nf)
 		return NULL;
@@ -1104,7 +1142,7 @@ static void rules_kernel(ctx *c)
 		ims_finding *f = add_finding(c, "kernel-dma-fault", "%zu DMA fault line%s in the log", k->n_faults_total,
 					     k->n_faults_total == 1 ? "" : "s");
 		for (size_t i = 0; i < k->n_faults && i < 4; i++)
-			f_ev(f, ev_log(&k->faults[i].ref, NULL));
+			f_ev(f, ev_log(&k->faults[i].ref, "DMA fault"));
 	}
 	for (size_t i = 0; i < k->n_direct_refused; i++) {
 		ims_finding *f = add_finding(c, "kernel-direct-map-refused",
@@ -1451,10 +1489,23 @@ static const char *enable_advice(int vendor)
 	return "enable the IOMMU in the firmware setup: VT-d on Intel, IOMMU (AMD CBS > NBIO Common Options) and SVM on AMD";
 }
 
+/* Is f the rule, or a parser diagnostic that stands in for it? */
+static bool finding_is(const ims_finding *f, const char *rule)
+{
+	if (!strcmp(f->rule, rule))
+		return true;
+	for (size_t i = 0; i < sizeof(covered_by) / sizeof(covered_by[0]); i++)
+		if (!strcmp(covered_by[i].rule, rule))
+			for (size_t j = 0; j < 3 && covered_by[i].codes[j]; j++)
+				if (!strcmp(f->rule, covered_by[i].codes[j]))
+					return true;
+	return false;
+}
+
 static const ims_finding *first_finding(const ims_analysis *a, const char *rule)
 {
 	for (size_t i = 0; i < a->n_findings; i++)
-		if (!strcmp(a->findings[i].rule, rule))
+		if (finding_is(&a->findings[i], rule))
 			return &a->findings[i];
 	return NULL;
 }
@@ -1751,7 +1802,7 @@ static void answer_ir(ctx *c)
 					       "dmar-ir-unsupported", "ivrs-bad-checksum", "drhd-address-zero"};
 	for (size_t b = 0; b < sizeof(blockers) / sizeof(blockers[0]) && npred < 8; b++)
 		for (size_t i = 0; i < c->a->n_findings && npred < 8; i++)
-			if (!strcmp(c->a->findings[i].rule, blockers[b]))
+			if (finding_is(&c->a->findings[i], blockers[b]))
 				pred[npred++] = &c->a->findings[i];
 	bool xapic_pred = m->dmar.present ? m->dmar.x2apic_opt_out : false;
 	const ims_finding *noxt = first_finding(c->a, "ivhd-no-x2apic");
@@ -1868,7 +1919,7 @@ static void answer_ir(ctx *c)
 		for (size_t i = 0; i < npred && i < 4; i++)
 			if (pred[i]->nev)
 				a_ev(q, pred[i]->ev[0]);
-		if (!strcmp(pred[0]->rule, "ioapic-not-in-ivrs") || !strcmp(pred[0]->rule, "ivrs-no-southbridge-ioapic"))
+		if (finding_is(pred[0], "ioapic-not-in-ivrs") || finding_is(pred[0], "ivrs-no-southbridge-ioapic"))
 			set_next(q, "update the firmware; as a workaround map the missing IOAPIC with ivrs_ioapic=<id>@<seg>:<bus>:<dev>.<fn> (southbridge IOAPIC usually at 00:14.0)");
 		else
 			set_next(q, "update the firmware (BIOS); report the DMAR defect to the board vendor");
@@ -1993,6 +2044,7 @@ static void answer_defects(ctx *c)
 		if (!strncmp(f->rule, "cmdline-", 8) || !strncmp(f->rule, "kernel-dma-fault", 16) ||
 		    !strncmp(f->rule, "log-", 4) || !strncmp(f->rule, "dump-", 5) || !strncmp(f->rule, "table-unit", 10) ||
 		    !strcmp(f->rule, "kernel-direct-map-refused") || !strncmp(f->rule, "klog.", 5) ||
+		    !strcmp(f->rule, "no-iommu-table") ||
 		    !strcmp(f->rule, "kernel-acs-override") || !strcmp(f->rule, "kernel-vfio-no-ir") ||
 		    !strcmp(f->rule, "kernel-ir-disabled"))
 			continue; /* not firmware defects */
@@ -2049,7 +2101,7 @@ static void answer_faults(ctx *c)
 	set_reason(q, "the IOMMU blocked DMA%s%s (a driver bug, a missing RMRR/IVMD for firmware-owned DMA, or a device needing iommu=pt)",
 		   b[0] ? " from " : "", b);
 	for (size_t i = 0; i < k->n_faults && i < 4; i++)
-		a_ev(q, ev_log(&k->faults[i].ref, NULL));
+		a_ev(q, ev_log(&k->faults[i].ref, "DMA fault"));
 	set_next(q, "identify the device from the fault lines; update its driver/firmware, or report a missing reserved region to the board vendor");
 }
 
