@@ -602,9 +602,12 @@ static void h_tlb(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 
 static void h_mem_encrypt(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { flag(&b->mem_encrypt, 1, c->line); }
 
-static void group_add(ims_log_parser *p, ims_kboot *b, const char *dev, size_t dn, int32_t group, bool removed,
+static void group_add(ims_log_parser *p, ims_kboot *b, const char *dev, size_t dn, uint64_t group64, bool removed,
 		      uint32_t line)
 {
+	if (group64 > INT32_MAX)
+		return; /* the kernel prints an int: not a real group line */
+	int32_t group = (int32_t)group64;
 	uint16_t seg = 0, bdf = 0;
 	bool is_pci = klog_parse_bdf(dev, dn, &seg, &bdf);
 	if (removed) {
@@ -639,7 +642,7 @@ static void h_group_dev(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 {
 	if (!c->has_dev)
 		return;
-	group_add(p, b, c->dev, c->dev_len, (int32_t)capd(c, 2), cap_eq(c, 1, "Removing from"), c->line);
+	group_add(p, b, c->dev, c->dev_len, capd(c, 2), cap_eq(c, 1, "Removing from"), c->line);
 }
 
 static void h_group_old(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
@@ -648,7 +651,7 @@ static void h_group_old(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	size_t n;
 	if (!klog_cap(c, 2, &s, &n))
 		return;
-	group_add(p, b, s, n, (int32_t)capd(c, 3), cap_eq(c, 1, "Removing"), c->line);
+	group_add(p, b, s, n, capd(c, 3), cap_eq(c, 1, "Removing"), c->line);
 }
 
 static void h_swiotlb(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)

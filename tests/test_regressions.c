@@ -159,12 +159,33 @@ static void test_log_amd_lazy_tlb_overread(void **state)
 	ims_model_free(m);
 }
 
+/*
+ * kernel log "Adding to iommu group 2147483648" (and the 4.x "Adding device
+ * ... to group 4294967297"): the number was cast to int32_t, giving a
+ * negative group (ims_kernel_check failed) or a wrong one (1).  The kernel
+ * prints an int, so such lines cannot be real: they are not kept.
+ * Found by fuzz_log (libFuzzer, ~3 min, ChangeASCIIInt).
+ */
+static void test_log_iommu_group_overflow(void **state)
+{
+	(void)state;
+	ims_model *m = parse_log_file("log-iommu-group-overflow");
+	assert_non_null(m->kernel);
+	assert_int_equal(m->kernel->n_boots, 1);
+	const ims_kboot *b = &m->kernel->boots[0];
+	for (size_t i = 0; i < b->n_groupdevs; i++)
+		assert_true(b->groupdevs[i].group >= 0 && b->groupdevs[i].group != 1);
+	assert_int_equal(b->n_groupdevs, 0);
+	ims_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_acpidump_skipped_table_length_0),
 		cmocka_unit_test(test_log_fault_kind_uninitialized),
 		cmocka_unit_test(test_log_amd_lazy_tlb_overread),
+		cmocka_unit_test(test_log_iommu_group_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
