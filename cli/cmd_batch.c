@@ -22,6 +22,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,6 +160,39 @@ static uint64_t fnv1a(const char *s)
 /* ---------------------------------------------------------------------- */
 /* One machine                                                            */
 /* ---------------------------------------------------------------------- */
+/* Map a file read-only (no copy; the parsers never need a terminator).
+ * Empty files and files that cannot be mapped are read instead.  *mapped
+ * tells how to release the buffer. */
+static int map_file(const char *path, unsigned char **buf, size_t *len, bool *mapped)
+{
+	*mapped = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= IMS_MAX_INPUT) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			*buf = p;
+			*len = (size_t)st.st_size;
+			*mapped = true;
+			return 0;
+		}
+	}
+	close(fd);
+	return ims_cli_read_file(path, buf, len);
+}
+
+static void unmap_file(unsigned char *buf, size_t len, bool mapped)
+{
+	if (!buf)
+		return;
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
+}
 static json_t *run_machine(const batch *b, const machine *mc)
 {
 	ims_model *m = ims_model_new();
@@ -165,15 +200,16 @@ static json_t *run_machine(const batch *b, const machine *mc)
 	unsigned char **bufs = calloc(mc->n, sizeof(*bufs));
 	size_t *lens = calloc(mc->n, sizeof(*lens));
 	ims_format *fmts = calloc(mc->n, sizeof(*fmts));
+	bool *mapped = calloc(mc->n, sizeof(*mapped));
 	json_t *out = NULL;
-	if (!m || !bufs || !lens || !fmts)
+	if (!m || !bufs || !lens || !fmts || !mapped)
 		goto oom;
 	/* read and classify */
 	ssize_t best = -1;
 	for (size_t i = 0; i < mc->n; i++) {
 		const bfile *f = &b->files[mc->first + i];
 		fmts[i] = IMS_FMT_UNKNOWN;
-		if (ims_cli_read_file(f->path, &bufs[i], &lens[i]) < 0) {
+		if (map_file(f->path, &bufs[i], &lens[i], &mapped[i]) < 0) {
 			char msg[512];
 			snprintf(msg, sizeof(msg), "%s: %s", f->path, strerror(errno));
 			json_array_append_new(errors, json_string(msg));
@@ -219,7 +255,7 @@ static json_t *run_machine(const batch *b, const machine *mc)
 		json_array_append_new(files, json_string(f->path));
 	}
 	for (size_t i = 0; i < mc->n; i++) {
-		free(bufs[i]);
+		unmap_file(bufs[i], lens[i], mapped[i]);
 		bufs[i] = NULL;
 	}
 	ims_model_finish(m);
@@ -236,10 +272,11 @@ oom:
 	out = json_object();
 	json_object_set_new(out, "error", json_string("out of memory"));
 done:
-	if (bufs)
+	if (bufs && mapped)
 		for (size_t i = 0; i < mc->n; i++)
-			free(bufs[i]);
+			unmap_file(bufs[i], lens[i], mapped[i]);
 	free(bufs);
+	free(mapped);
 	free(lens);
 	free(fmts);
 	ims_model_free(m);
