@@ -29,45 +29,11 @@ int ims_parse_severity(const char *s)
 	return -1;
 }
 
-/* Kernel logs go straight to the log parser (klog.h); everything else
- * through ims_cli_load (acpidump, tables, table directories). */
-static int load_one(ims_model *m, const char *path, ims_format force, FILE *err)
-{
-	struct stat st;
-	if (force != IMS_FMT_AUTO && force != IMS_FMT_LOG)
-		return ims_cli_load(m, path, force, err);
-	if (strcmp(path, "-") && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
-		return ims_cli_load(m, path, force, err);
-	unsigned char *b;
-	size_t len;
-	if (ims_cli_read_file(path, &b, &len) < 0) {
-		fprintf(err, "iommuscope: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	ims_format f = force == IMS_FMT_LOG ? IMS_FMT_LOG : ims_detect_format(b, len);
-	int rc = 0;
-	if (f == IMS_FMT_LOG) {
-		int in = ims_model_add_input(m, path, f, len);
-		int prc = in < 0 ? in : ims_parse_log(m, (uint32_t)in, (const char *)b, len);
-		if (prc < 0) {
-			fprintf(err, "iommuscope: %s: %s\n", path, ims_strerror(prc));
-			rc = -1;
-		}
-	} else if (!strcmp(path, "-")) {
-		fprintf(err, "iommuscope: -: only kernel logs are read from standard input by this command\n");
-		rc = -1;
-	} else {
-		rc = ims_cli_load(m, path, force, err);
-	}
-	free(b);
-	return rc;
-}
-
 int ims_report_load(ims_model *m, char *const *paths, int n, ims_format force, FILE *err)
 {
 	int rc = 0;
 	for (int i = 0; i < n; i++)
-		if (load_one(m, paths[i], force, err) < 0)
+		if (ims_cli_load(m, paths[i], force, err) < 0)
 			rc = -1;
 	ims_model_finish(m);
 	return rc;
