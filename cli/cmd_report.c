@@ -9,9 +9,7 @@
 #include "cli.h"
 #include "iommuscope/klog.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
