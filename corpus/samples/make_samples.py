@@ -115,7 +115,9 @@ def ivhd_entries(with_hid):
 def ivhd(t, flags, entries, efr=0, efr2=0):
     hdr_len = 24 if t == 0x10 else 40
     length = hdr_len + len(entries)
-    h = struct.pack("<BBHHHQHHI", t, flags, length, bdf(0, 0, 2), 0x40, 0xFEB80000, 0, 0, 0x80048F6E)
+    # 10h: Feature Reporting; 11h/40h: IOMMU Attributes (bits 12:0, 31:28 reserved per fwts)
+    feat = 0x80048F6E if t == 0x10 else 0x00040000
+    h = struct.pack("<BBHHHQHHI", t, flags, length, bdf(0, 0, 2), 0x40, 0xFEB80000, 0, 0, feat)
     if t != 0x10:
         h += struct.pack("<QQ", efr, efr2)
     return h + entries
