@@ -14,6 +14,8 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
+
 const ims_diag_info ims_diag_codes_dmar[] = {
 	{"dmar.too-short", IMS_SEV_ERROR, "DMAR has fewer than 48 bytes: no room for remapping structures"},
 	{"dmar.duplicate-table", IMS_SEV_INFO, "a second DMAR: decoded, but platform flags come from the first"},
@@ -276,25 +278,6 @@ static void decode_drhd(ims_model *m, int32_t t, const uint8_t *d, size_t off, s
 		IMS_TDIAG(m, t, "dmar.drhd-base-unaligned", IMS_SEV_WARNING, off + 8,
 			  "DRHD register base 0x%llx is not 4 KiB aligned", (unsigned long long)u->base);
 
-	/* Compare with earlier DRHDs of this table. */
-	for (uint32_t i = 0; i < ui; i++) {
-		const ims_unit *o = &m->units[i];
-		if (o->vendor != IMS_VENDOR_INTEL || o->table != t || o->segment != u->segment)
-			continue;
-		if (o->base == u->base && u->base)
-			IMS_TDIAG(m, t, "dmar.drhd-duplicate-base", IMS_SEV_WARNING, off + 8,
-				  "DRHD base 0x%llx (segment %u) also described at offset %u",
-				  (unsigned long long)u->base, u->segment, o->offset);
-		if (o->include_pci_all && u->include_pci_all)
-			IMS_TDIAG(m, t, "dmar.include-all-duplicate", IMS_SEV_WARNING, off + 4,
-				  "second INCLUDE_PCI_ALL DRHD for segment %u (first at offset %u)", u->segment,
-				  o->offset);
-		else if (o->include_pci_all)
-			IMS_TDIAG(m, t, "dmar.include-all-not-last", IMS_SEV_INFO, off,
-				  "DRHD follows the INCLUDE_PCI_ALL DRHD of segment %u (offset %u)", u->segment,
-				  o->offset);
-	}
-
 	sctx c = {m, t, d, T_DRHD, ui, u->segment};
 	if (u->include_pci_all)
 		add_coverage(&c, IMS_COV_ALL, NULL, -1, (uint32_t)off);
@@ -429,42 +412,146 @@ static void decode_andd(ims_model *m, int32_t t, const uint8_t *d, size_t off, s
 	ims_copy_ascii(a->name, name, slen);
 }
 
-/* Resolve RHSA -> unit and ANDD -> namespace scope.  Idempotent, no diags. */
-static void resolve(ims_model *m)
+/* (key, index) pairs sorted by key, then index: lookups in O(log n). */
+typedef struct keyidx {
+	uint64_t key;
+	uint32_t sub;           /* secondary key (offset) */
+	uint32_t idx;
+} keyidx;
+
+static int keyidx_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < m->n_rhsas; i++) {
-		ims_rhsa *r = &m->rhsas[i];
-		if (r->unit < 0) {
-			for (size_t u = 0; u < m->n_units; u++)
-				if (m->units[u].vendor == IMS_VENDOR_INTEL && m->units[u].base == r->base) {
-					r->unit = (int32_t)u;
-					break;
-				}
-		}
-		if (r->unit >= 0 && (size_t)r->unit < m->n_units) {
-			ims_unit *u = &m->units[r->unit];
-			if (!u->has_proximity) {
-				u->has_proximity = true;
-				u->proximity_domain = r->proximity_domain;
+	const keyidx *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->sub != y->sub)
+		return x->sub < y->sub ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Intel units [from, n_units) sorted by register base; NULL if none/no memory. */
+static keyidx *units_by_base(const ims_model *m, size_t from, size_t *count)
+{
+	*count = 0;
+	if (from >= m->n_units)
+		return NULL;
+	keyidx *v = malloc((m->n_units - from) * sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	for (size_t u = from; u < m->n_units; u++)
+		if (m->units[u].vendor == IMS_VENDOR_INTEL)
+			v[k++] = (keyidx){m->units[u].base, 0, (uint32_t)u};
+	qsort(v, k, sizeof(*v), keyidx_cmp);
+	*count = k;
+	return v;
+}
+
+/* Lowest unit index with this base (Linux takes the first DRHD that matches). */
+static int32_t find_base(const keyidx *v, size_t n, uint64_t base)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].key < base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].key == base ? (int32_t)v[lo].idx : -1;
+}
+
+/*
+ * Resolve RHSA -> unit and ANDD -> namespace scope for RHSAs/ANDDs from
+ * index rhsa_from/andd_from on, against units from unit_from and scopes from
+ * scope_from on.  Only unresolved entries change; no diagnostics: idempotent.
+ * Linear plus a sort, whatever the table holds.
+ */
+static void resolve(ims_model *m, size_t rhsa_from, size_t andd_from, size_t unit_from, size_t scope_from)
+{
+	if (rhsa_from < m->n_rhsas) {
+		size_t nv;
+		keyidx *v = units_by_base(m, unit_from, &nv);
+		for (size_t i = rhsa_from; i < m->n_rhsas; i++) {
+			ims_rhsa *r = &m->rhsas[i];
+			if (r->unit < 0 && v)
+				r->unit = find_base(v, nv, r->base);
+			if (r->unit >= 0 && (size_t)r->unit < m->n_units && !m->units[r->unit].has_proximity) {
+				m->units[r->unit].has_proximity = true;
+				m->units[r->unit].proximity_domain = r->proximity_domain;
 			}
 		}
+		free(v);
 	}
-	for (size_t i = 0; i < m->n_acpidevs; i++) {
-		ims_acpidev *a = &m->acpidevs[i];
-		if (a->unit >= 0 || !is_dmar(m, a->table))
-			continue;
-		for (size_t k = 0; k < m->n_scopes; k++) {
+	if (andd_from < m->n_acpidevs) {
+		int32_t first_ns[256];
+		for (int i = 0; i < 256; i++)
+			first_ns[i] = -1;
+		for (size_t k = scope_from; k < m->n_scopes; k++) {
 			const ims_scope *s = &m->scopes[k];
-			if (s->owner_kind != IMS_OWNER_DRHD || s->type != IMS_SCOPE_NAMESPACE ||
-			    s->enum_id != a->device_number || s->owner >= m->n_units)
+			if (s->owner_kind == IMS_OWNER_DRHD && s->type == IMS_SCOPE_NAMESPACE && s->owner < m->n_units &&
+			    first_ns[s->enum_id] < 0)
+				first_ns[s->enum_id] = (int32_t)k;
+		}
+		for (size_t i = andd_from; i < m->n_acpidevs; i++) {
+			ims_acpidev *a = &m->acpidevs[i];
+			if (a->unit >= 0 || !is_dmar(m, a->table) || first_ns[a->device_number] < 0)
 				continue;
+			const ims_scope *s = &m->scopes[first_ns[a->device_number]];
 			a->unit = (int32_t)s->owner;
 			a->segment = s->segment;
 			a->bdf_known = s->bdf_known;
 			a->bdf = s->bdf;
-			break;
 		}
 	}
+}
+
+/* DRHD checks across one table's units [from, n_units): duplicate bases,
+ * INCLUDE_PCI_ALL more than once or not last per segment. */
+static void check_drhds(ims_model *m, int32_t t, size_t from)
+{
+	if (from >= m->n_units)
+		return;
+	size_t n = m->n_units - from;
+	keyidx *v = malloc(n * sizeof(*v));
+	if (!v)
+		return;
+	/* by (base, segment, index): equal neighbours are duplicates */
+	for (size_t i = 0; i < n; i++) {
+		const ims_unit *u = &m->units[from + i];
+		v[i] = (keyidx){u->base, u->segment, (uint32_t)(from + i)};
+	}
+	qsort(v, n, sizeof(*v), keyidx_cmp);
+	for (size_t i = 1; i < n; i++) {
+		const ims_unit *a = &m->units[v[i - 1].idx], *b = &m->units[v[i].idx];
+		if (a->segment == b->segment && a->base == b->base && b->base)
+			IMS_TDIAG(m, t, "dmar.drhd-duplicate-base", IMS_SEV_WARNING, b->offset + 8,
+				  "DRHD base 0x%llx (segment %u) also described at offset %u",
+				  (unsigned long long)b->base, b->segment, a->offset);
+	}
+	/* by (segment, offset): the first INCLUDE_PCI_ALL of a segment must be last */
+	for (size_t i = 0; i < n; i++) {
+		const ims_unit *u = &m->units[from + i];
+		v[i] = (keyidx){u->segment, u->offset, (uint32_t)(from + i)};
+	}
+	qsort(v, n, sizeof(*v), keyidx_cmp);
+	const ims_unit *all = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const ims_unit *u = &m->units[v[i].idx];
+		if (i == 0 || v[i].key != v[i - 1].key)
+			all = NULL;
+		if (all && u->include_pci_all)
+			IMS_TDIAG(m, t, "dmar.include-all-duplicate", IMS_SEV_WARNING, u->offset + 4,
+				  "second INCLUDE_PCI_ALL DRHD for segment %u (first at offset %u)", u->segment,
+				  all->offset);
+		else if (all)
+			IMS_TDIAG(m, t, "dmar.include-all-not-last", IMS_SEV_INFO, u->offset,
+				  "DRHD follows the INCLUDE_PCI_ALL DRHD of segment %u (offset %u)", u->segment,
+				  all->offset);
+		if (!all && u->include_pci_all)
+			all = u;
+	}
+	free(v);
 }
 
 void ims_decode_dmar(ims_model *m, int32_t t)
@@ -514,6 +601,7 @@ void ims_decode_dmar(ims_model *m, int32_t t)
 	}
 
 	size_t ndrhd = 0, first_rhsa = m->n_rhsas, first_andd = m->n_acpidevs;
+	size_t first_unit = m->n_units, first_scope = m->n_scopes;
 	size_t off = DMAR_HDR;
 	while (off < n) {
 		if (!ims_span_ok(n, off, 4)) {
@@ -581,12 +669,14 @@ void ims_decode_dmar(ims_model *m, int32_t t)
 		IMS_TDIAG(m, t, "dmar.no-drhd", IMS_SEV_ERROR, DMAR_HDR,
 			  "no DRHD structure: Linux finds no VT-d unit in this DMAR");
 
-	/* Cross references of this table's structures (diagnostics once, here). */
-	resolve(m);
+	check_drhds(m, t, first_unit);
+	/* Cross references inside this table (diagnostics once, here; Linux
+	 * matches within the one DMAR it uses). */
+	resolve(m, first_rhsa, first_andd, first_unit, first_scope);
 	for (size_t i = first_rhsa; i < m->n_rhsas; i++)
 		if (m->rhsas[i].unit < 0)
 			IMS_TDIAG(m, t, "dmar.rhsa-no-drhd", IMS_SEV_WARNING, m->rhsas[i].offset,
-				  "RHSA refers to non-existent DRHD at 0x%llx (proximity domain %u)",
+				  "RHSA refers to no DRHD of this DMAR: base 0x%llx (proximity domain %u)",
 				  (unsigned long long)m->rhsas[i].base, m->rhsas[i].proximity_domain);
 	for (size_t i = first_andd; i < m->n_acpidevs; i++)
 		if (m->acpidevs[i].unit < 0)
@@ -599,17 +689,18 @@ void ims_dmar_finish(ims_model *m)
 {
 	if (!m)
 		return;
-	resolve(m);
-	/* ATS: an ATSR for the unit's segment says root ports support ATS;
-	 * only fills an unknown capability (the kernel log's ECAP.DT is better). */
+	/* Across tables (e.g. an RHSA in a second DMAR); no-op when resolved. */
+	resolve(m, 0, 0, 0, 0);
+	/* ATS: an ATSR for the unit's segment says root ports support ATS; only
+	 * fills an unknown capability (the kernel log's ECAP.DT is better). */
+	uint8_t seg_has_atsr[65536 / 8];
+	memset(seg_has_atsr, 0, sizeof(seg_has_atsr));
+	for (size_t a = 0; a < m->n_atsrs; a++)
+		seg_has_atsr[m->atsrs[a].segment >> 3] |= (uint8_t)(1u << (m->atsrs[a].segment & 7));
 	for (size_t u = 0; u < m->n_units; u++) {
 		ims_unit *un = &m->units[u];
-		if (un->vendor != IMS_VENDOR_INTEL || un->caps[IMS_CAP_ATS].state != -1)
-			continue;
-		for (size_t a = 0; a < m->n_atsrs; a++)
-			if (m->atsrs[a].segment == un->segment) {
-				ims_cap_set(un, IMS_CAP_ATS, 1, 0, SRC_ATS);
-				break;
-			}
+		if (un->vendor == IMS_VENDOR_INTEL && un->caps[IMS_CAP_ATS].state == -1 &&
+		    (seg_has_atsr[un->segment >> 3] >> (un->segment & 7) & 1))
+			ims_cap_set(un, IMS_CAP_ATS, 1, 0, SRC_ATS);
 	}
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h" /* ims_diag_codes_dmar */
 
@@ -847,10 +848,56 @@ static void test_two_dmar_tables(void **state)
 	assert_int_equal(m->units[1].table, 1);
 	/* the second table's own flags (IR clear) drive its unit's caps */
 	assert_int_equal(m->units[1].caps[IMS_CAP_INTR_REMAP].state, 0);
+	/* Linux only uses the first DMAR: the RHSA of the second is reported, but
+	 * ims_model_finish still links it across tables */
+	assert_int_equal(tu_diag_count(m, "dmar.rhsa-no-drhd"), 1);
 	assert_int_equal(m->rhsas[0].unit, 0);
+	assert_int_equal(m->units[0].proximity_domain, 4);
 	ims_model_free(m);
 	tu_free(&a);
 	tu_free(&b);
+}
+
+/* Many structures: the cross checks (duplicate bases, RHSA/ANDD matching)
+ * must not be quadratic.  60000 DRHDs + 60000 RHSAs: a quadratic pass would
+ * take 3.6e9 steps; the bound below is generous for ASan builds. */
+static void test_many_structures(void **state)
+{
+	(void)state;
+	tu_buf t = {0};
+	dmar_header(&t, 0x26, 1);
+	const uint32_t n = 60000;
+	for (uint32_t i = 0; i < n; i++) {
+		size_t o = drhd(&t, 0, 0, (uint16_t)(i & 3), 0x100000000ULL + (uint64_t)(i / 2) * 0x1000);
+		scope1(&t, 5, (uint8_t)i, 0, 1, 0);
+		end_struct(&t, o);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		rhsa(&t, 0x100000000ULL + (uint64_t)i * 0x1000, i);
+	for (uint32_t i = 0; i < 300; i++)
+		andd(&t, (uint8_t)i, "\\_SB.X", true);
+	tu_finish(&t);
+	clock_t c0 = clock();
+	ims_model *m = parse(&t);
+	double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	assert_int_equal(m->n_units, n);
+	assert_int_equal(m->n_rhsas, n);
+	/* units 2k and 2k+1 share a base but sit on different segments: no dup */
+	assert_int_equal(tu_diag_count(m, "dmar.drhd-duplicate-base"), 0);
+	/* RHSA i matches base of units 2i, 2i+1 (lowest index wins) for i < n/2 */
+	assert_int_equal(m->rhsas[5].unit, 10);
+	assert_int_equal(m->rhsas[n / 2].unit, -1);
+	size_t unresolved = 0;
+	for (size_t i = 0; i < m->n_rhsas; i++)
+		unresolved += m->rhsas[i].unit < 0;
+	assert_int_equal(unresolved, n / 2);
+	assert_true(m->diags_truncated); /* 30000 rhsa-no-drhd > IMS_MAX_DIAGS */
+	assert_int_equal(m->acpidevs[7].unit, 7); /* first namespace scope with enum 7 */
+	assert_int_equal(m->acpidevs[299].unit, 299 - 256);
+	fprintf(stderr, "many structures: %.2f s\n", secs);
+	assert_true(secs < 20.0);
+	ims_model_free(m);
+	tu_free(&t);
 }
 
 /* Truncate a valid table at every byte: no crash, model ok, diagnostics. */
@@ -1132,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(test_rhsa_andd),
 		cmocka_unit_test(test_atsr_satc_sidp),
 		cmocka_unit_test(test_two_dmar_tables),
+		cmocka_unit_test(test_many_structures),
 		cmocka_unit_test(test_truncation_built),
 		cmocka_unit_test(test_aml_full),
 		cmocka_unit_test(test_aml_defects),
