@@ -290,7 +290,7 @@ static void walk_entries(ctx *c, uint32_t hi, size_t start, size_t iend)
 /* Subtables                                                              */
 /* ---------------------------------------------------------------------- */
 
-static void decode_ivhd(ctx *c, size_t off, size_t len, size_t avail)
+static void decode_ivhd(ctx *c, size_t off, size_t avail)
 {
 	ims_model *m = c->m;
 	const uint8_t *p = c->d + off;
@@ -302,7 +302,7 @@ static void decode_ivhd(ctx *c, size_t off, size_t len, size_t avail)
 	uint32_t hi = (uint32_t)(m->n_ivhds - 1);
 	h->table = c->t;
 	h->offset = (uint32_t)off;
-	h->length = (uint16_t)len;
+	h->length = (uint16_t)avail; /* clipped to the table, like raws; the diagnostic has the declared Length */
 	h->type = type;
 	h->flags = p[1];
 	h->bdf = ims_le16(p + 4);
@@ -825,7 +825,7 @@ void ims_decode_ivrs(ims_model *m, int32_t t)
 		}
 		if (is_ivhd(type)) {
 			any_ivhd = true;
-			decode_ivhd(&c, off, len, avail);
+			decode_ivhd(&c, off, avail);
 		} else if (is_ivmd(type)) {
 			if (!past)
 				decode_ivmd(&c, off);

@@ -908,6 +908,7 @@ static void test_diagnostic_effects(void **state)
 	m = tu_parse_table(b.b, b.n);
 	assert_int_equal(m->n_ivhds, 1);
 	assert_int_equal(m->ivhds[0].base, 0xfd000000);
+	assert_int_equal(m->ivhds[0].length, 44); /* clipped to the bytes present (Length says 200) */
 	assert_int_equal(m->ivhds[0].nentries, 1);
 	assert_int_equal(m->ivhd_entries[0].devid, 0x10);
 	ims_model_free(m);
