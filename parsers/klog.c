@@ -190,20 +190,27 @@ uint64_t ims_log_parser_hits(const ims_log_parser *p, size_t i)
 	return p && i < ims_klog_table_n ? p->hits[i] : 0;
 }
 
-/* Rough frequency class of a byte in kernel log text (higher = commoner). */
-static unsigned byte_weight(uint8_t c)
+/* The 256 commonest digrams of kernel-log message text, commonest first
+ * (counted at even offsets of the messages, timestamps stripped, over a set
+ * of real dmesg logs; only the ranking is kept). Used to anchor each literal
+ * on rare digrams: the prefilter's cost grows with how often anchors occur. */
+static const char common_digrams[513] =
+	"00:  0ff0x  :00:ine eremreedstted deats orpcesusonlesy] ngsei t "
+	" s r.0g  t [0-mex0AC0 ence fm veo r , itnePI aougeisri dictiioro"
+	" mtaidec pas01 iab[m (al-0n vindbl101] c20d[evarctXXxfcof]lintto"
+	"et S 1 bnob ac Psiy pe ubudi nmaeg A Crtbeapciocrv02odunl daloan"
+	"otupI ch1 urraputr Rfe Mth2  e2:pocaoldosafoilty wnae:rc U..ulmo"
+	"p  D04pahaPM h lfinirnclutad08 o13rm Ielw brPC03eaiv 2s:Rehiefck"
+	"090.h 1:he141..1i_iglassmmk giom 3 E05c ts:1OS 4am07t:[i06SBllmi"
+	" Nso4 12os80ysprianuB  61116wi186440Stc_ryBI82ee0fCoLimdu sdDMpt";
+
+/* Estimated frequency of digram (a, b) (Zipf-like on its rank; 1 if unlisted). */
+static unsigned digram_weight(uint8_t a, uint8_t b)
 {
-	if (c == ' ')
-		return 24;
-	if (strchr("etaoinsr", c) && c)
-		return 14;
-	if (c >= 'a' && c <= 'z')
-		return 8;
-	if ((c >= '0' && c <= '9') || c == ':' || c == '.' || c == ',')
-		return 9;
-	if (c >= 'A' && c <= 'Z')
-		return 3;
-	return 2;
+	for (unsigned r = 0; r < 256; r++)
+		if ((uint8_t)common_digrams[2 * r] == a && (uint8_t)common_digrams[2 * r + 1] == b)
+			return 1000 / (r + 8);
+	return 1;
 }
 
 static int add_lit(ims_log_parser *p, const char *s)
@@ -233,6 +240,7 @@ void ims_log_parser_free(ims_log_parser *p)
 	pcre2_jit_stack_free(p->jit);
 	free(p->hits);
 	free(p->pat_lit);
+	free(p->lit_pats);
 	free(p->lb);
 	free(p->jbuf);
 	free(p);
@@ -276,32 +284,68 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 		if (l >= 0)
 			p->kw_lit[p->n_kw++] = (int16_t)l;
 	}
-	/* Each literal is keyed by its rarest digram (by a byte-class guess of
-	 * frequency in kernel logs), so few positions of a line need a compare. */
+	/* Each literal is anchored on its rarest pair of adjacent digrams (by
+	 * common_digrams[]): one of the two lies at an
+	 * even offset of the message, so the scan tests every other position only. */
+	uint8_t off[KLOG_MAX_LITS], nd[KLOG_MAX_LITS];
+	p->stride = 2;
 	for (size_t i = 0; i < p->n_lits; i++) {
-		unsigned best = 0, bestscore = ~0u;
-		for (unsigned o = 0; o + 1 < p->lit_len[i]; o++) {
-			unsigned sc = byte_weight((uint8_t)p->lits[i][o]) * byte_weight((uint8_t)p->lits[i][o + 1]);
+		const uint8_t *l = (const uint8_t *)p->lits[i];
+		unsigned best = 0, bestscore = ~0u, len = p->lit_len[i];
+		nd[i] = len >= 3 ? 2 : 1;
+		if (nd[i] == 1)
+			p->stride = 1; /* a 2-byte literal has one digram: test every position */
+		for (unsigned o = 0; o + nd[i] < len; o++) {
+			unsigned sc = digram_weight(l[o], l[o + 1]);
+			if (nd[i] == 2)
+				sc += digram_weight(l[o + 1], l[o + 2]);
 			if (sc < bestscore) {
 				bestscore = sc;
 				best = o;
 			}
 		}
-		p->lit_off[i] = (uint8_t)best;
+		off[i] = (uint8_t)best;
 	}
+	/* anchor digrams -> open-addressed table of entry ranges (<= 320 keys in 512 slots) */
 	size_t k = 0;
-	for (unsigned c = 0; c < 256; c++) {
-		p->first_start[c] = (uint16_t)k;
-		for (size_t i = 0; i < p->n_lits; i++)
-			if ((uint8_t)p->lits[i][p->lit_off[i]] == c)
-				p->by_first[k++] = (uint16_t)i;
-	}
-	p->first_start[256] = (uint16_t)k;
 	for (size_t i = 0; i < p->n_lits; i++) {
-		const uint8_t *l = (const uint8_t *)p->lits[i] + p->lit_off[i];
-		unsigned d = ((unsigned)l[0] << 8) | l[1];
-		p->digram[d >> 6] |= (uint64_t)1 << (d & 63);
+		const uint8_t *l = (const uint8_t *)p->lits[i];
+		for (unsigned e = 0; e < nd[i]; e++) {
+			unsigned d = (unsigned)l[off[i] + e] | ((unsigned)l[off[i] + e + 1] << 8);
+			unsigned h = klog_dg_hash(d);
+			while (p->slot_key[h] && p->slot_key[h] != d)
+				h = (h + 1) & (KLOG_DG_SLOTS - 1);
+			p->slot_key[h] = (uint16_t)d;
+			p->digram[d >> 6] |= (uint64_t)1 << (d & 63);
+		}
 	}
+	for (unsigned h = 0; h < KLOG_DG_SLOTS; h++) {
+		p->slot_start[h] = (uint16_t)k;
+		if (!p->slot_key[h])
+			continue;
+		for (size_t i = 0; i < p->n_lits; i++) {
+			const uint8_t *l = (const uint8_t *)p->lits[i];
+			for (unsigned e = 0; e < nd[i]; e++) {
+				unsigned o = off[i] + e;
+				if (((unsigned)l[o] | ((unsigned)l[o + 1] << 8)) != p->slot_key[h])
+					continue;
+				p->ent_lit[k] = (uint16_t)i;
+				p->ent_off[k] = (uint8_t)o;
+				/* a third byte of the anchor trigram, checked before the compare */
+				p->ent_chk[k] = nd[i] == 1 ? 0 : e == 0 ? 2 : -1;
+				p->ent_chk_byte[k] = l[(int)o + p->ent_chk[k]];
+				k++;
+			}
+		}
+		p->slot_n[h] = (uint8_t)(k - p->slot_start[h]);
+	}
+	/* patterns of each literal, as a bitmask over the table */
+	p->pat_words = (ims_klog_table_n + 63) / 64;
+	p->lit_pats = calloc(p->n_lits * p->pat_words, sizeof(uint64_t));
+	if (!p->lit_pats)
+		goto fail;
+	for (size_t i = 0; i < ims_klog_table_n; i++)
+		p->lit_pats[(size_t)p->pat_lit[i] * p->pat_words + i / 64] |= (uint64_t)1 << (i % 64);
 	if (!m->kernel) {
 		m->kernel = calloc(1, sizeof(ims_kernel));
 		if (!m->kernel)
@@ -330,18 +374,24 @@ static size_t mono_stamp(const char *s, size_t n, double *ts)
 	while (i < n && s[i] == ' ')
 		i++;
 	size_t d0 = i;
-	double v = 0;
+	uint64_t iv = 0; /* < 10^12: exact, as the double the digits were once summed into */
 	while (i < n && is_digit(s[i]) && i - d0 < 12)
-		v = v * 10 + (s[i++] - '0');
+		iv = iv * 10 + (uint64_t)(s[i++] - '0');
+	double v = (double)iv;
 	if (i == d0 || i >= n)
 		return 0;
 	if (s[i] == '.') {
+		/* the weights of the fraction digits, as 0.1 repeatedly divided by 10
+		 * (folded at compile time: the same doubles as dividing at run time) */
+		static const double frac[9] = {0.1, 0.1 / 10, 0.1 / 10 / 10, 0.1 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10,
+					       0.1 / 10 / 10 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10 / 10 / 10,
+					       0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10,
+					       0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10 / 10};
 		i++;
-		double f = 0.1;
 		size_t f0 = i;
 		while (i < n && is_digit(s[i]) && i - f0 < 9) {
-			v += (s[i++] - '0') * f;
-			f /= 10;
+			v += (s[i] - '0') * frac[i - f0];
+			i++;
 		}
 	}
 	if (i >= n || s[i] != ']')
@@ -420,6 +470,16 @@ static size_t host_tag(const char *s, size_t n, bool *other)
 		return i;
 	*other = true;
 	return 0;
+}
+
+/* Cheap necessary condition for host_tag() != 0: the second word starts
+ * with "kernel" (most dmesg lines fail it within their first word). */
+static bool maybe_kernel_tag(const char *s, size_t n)
+{
+	size_t lim = n < 256 ? n : 256, j = 0;
+	while (j < lim && s[j] != ' ')
+		j++;
+	return j < lim && n - j > 7 && !memcmp(s + j + 1, "kernel", 6);
 }
 
 /* "Mon DD hh:mm:ss " with any (localized) month word. */
@@ -551,6 +611,34 @@ static bool json_message(ims_log_parser *p, const char *s, size_t n, const char 
 /* ---------------------------------------------------------------------- */
 /* Prefilter and dispatch                                                 */
 /* ---------------------------------------------------------------------- */
+/* Literals whose anchor digram is at position i of s[0, n): mark those found. */
+static void verify_at(ims_log_parser *p, const uint8_t *u, size_t n, size_t i)
+{
+	unsigned d = (unsigned)u[i] | ((unsigned)u[i + 1] << 8);
+	unsigned h = klog_dg_hash(d);
+	while (p->slot_key[h] != d) {
+		if (!p->slot_key[h])
+			return;
+		h = (h + 1) & (KLOG_DG_SLOTS - 1);
+	}
+	for (unsigned j = p->slot_start[h], e = j + p->slot_n[h]; j < e; j++) {
+		unsigned l = p->ent_lit[j];
+		size_t off = p->ent_off[j], ll = p->lit_len[l];
+		if (p->found[l] || i < off || ll > n - (i - off) || u[(ptrdiff_t)i + p->ent_chk[j]] != p->ent_chk_byte[j] ||
+		    memcmp(u + i - off, p->lits[l], ll))
+			continue;
+		p->found[l] = 1;
+		p->found_list[p->n_found++] = (uint16_t)l;
+	}
+}
+
+static inline uint64_t dg_bit(const uint64_t *dg, const uint8_t *u)
+{
+	unsigned d = (unsigned)u[0] | ((unsigned)u[1] << 8);
+	return dg[d >> 6] >> (d & 63);
+}
+
+/* Sets p->found[] for every literal occurring in s[0, n). */
 static void find_literals(ims_log_parser *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < p->n_found; i++)
@@ -560,22 +648,20 @@ static void find_literals(ims_log_parser *p, const char *s, size_t n)
 		return;
 	const uint8_t *u = (const uint8_t *)s;
 	const uint64_t *dg = p->digram;
-	unsigned d = u[0];
-	for (size_t i = 0; i + 1 < n; i++) {
-		d = ((d << 8) | u[i + 1]) & 0xffff;
-		if (!(dg[d >> 6] & ((uint64_t)1 << (d & 63))))
-			continue;
-		for (unsigned j = p->first_start[u[i]]; j < p->first_start[u[i] + 1]; j++) {
-			unsigned l = p->by_first[j];
-			size_t off = p->lit_off[l], ll = p->lit_len[l];
-			const char *lit = p->lits[l];
-			if ((uint8_t)lit[off + 1] != u[i + 1] || p->found[l] || i < off || ll > n - (i - off) ||
-			    memcmp(s + i - off, lit, ll))
+	size_t i = 0;
+	if (p->stride == 2) {
+		/* four anchor tests per branch; a hit is rare, then test each */
+		for (; i + 8 <= n; i += 8) {
+			if (!((dg_bit(dg, u + i) | dg_bit(dg, u + i + 2) | dg_bit(dg, u + i + 4) | dg_bit(dg, u + i + 6)) & 1))
 				continue;
-			p->found[l] = 1;
-			p->found_list[p->n_found++] = (uint16_t)l;
+			for (size_t j = i; j < i + 8; j += 2)
+				if (dg_bit(dg, u + j) & 1)
+					verify_at(p, u, n, j);
 		}
 	}
+	for (; i + 1 < n; i += p->stride)
+		if (dg_bit(dg, u + i) & 1)
+			verify_at(p, u, n, i);
 }
 
 static void dev_prefix(klog_ctx *c)
@@ -623,18 +709,37 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 	return true;
 }
 
+/* First pattern >= i whose literal was found (ims_klog_table_n if none). */
+static size_t next_pattern(const ims_log_parser *p, size_t i)
+{
+	for (size_t w = i / 64; w < p->pat_words; w++) {
+		uint64_t m = 0;
+		for (size_t f = 0; f < p->n_found; f++)
+			m |= p->lit_pats[(size_t)p->found_list[f] * p->pat_words + w];
+		if (w == i / 64)
+			m &= ~(uint64_t)0 << (i % 64);
+		if (m)
+			return w * 64 + (size_t)__builtin_ctzll(m);
+	}
+	return ims_klog_table_n;
+}
+
+static void ctx_init(klog_ctx *c, const ims_log_parser *p, const char *msg, size_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->msg = msg;
+	c->len = len;
+	c->line = p->line;
+	c->subj = msg;
+	c->subj_len = len;
+}
+
 void klog_process_message(ims_log_parser *p, ims_kboot *b, const char *msg, size_t len)
 {
 	klog_ctx c;
-	memset(&c, 0, sizeof(c));
-	c.msg = msg;
-	c.len = len;
-	c.line = p->line;
-	c.subj = msg;
-	c.subj_len = len;
-
 	if (p->pending_event) {
 		p->pending_event = false;
+		ctx_init(&c, p, msg, len);
 		dev_prefix(&c);
 		klog_pending_event(p, b, &c);
 		return;
@@ -646,14 +751,14 @@ void klog_process_message(ims_log_parser *p, ims_kboot *b, const char *msg, size
 	}
 	find_literals(p, msg, len);
 	if (!p->n_found)
-		return;
+		return; /* most lines: no literal, nothing more to do */
+	ctx_init(&c, p, msg, len);
 	p->k->prefiltered++;
 	if (!utf8_valid((const uint8_t *)msg, len))
 		klog_diag(p, "klog.invalid-utf8", IMS_SEV_INFO, p->line, "IOMMU line is not valid UTF-8");
 	bool dev_done = false, matched = false;
-	for (size_t i = 0; i < ims_klog_table_n; i++) {
-		if (!p->found[p->pat_lit[i]])
-			continue;
+	/* the patterns of the found literals, in table order */
+	for (size_t i = next_pattern(p, 0); i < ims_klog_table_n; i = next_pattern(p, i + 1)) {
 		const klog_pattern *pt = &ims_klog_table[i];
 		const char *s = msg;
 		size_t n = len;
@@ -787,7 +892,7 @@ static void process_line(ims_log_parser *p, const char *s, size_t n, bool overfl
 		s += c;
 		n -= c;
 		fmt = IMS_KLOG_FMT_DMESG;
-		size_t h = host_tag(s, n, &other);
+		size_t h = maybe_kernel_tag(s, n) ? host_tag(s, n, &other) : 0;
 		if (h && h < n) {
 			fmt = IMS_KLOG_FMT_MONOTONIC;
 			s += h;
@@ -875,6 +980,8 @@ int ims_log_feed(ims_log_parser *p, const char *buf, size_t len)
 {
 	if (!p || (!buf && len) || p->finished)
 		return IMS_ERR_ARG;
+	/* one NUL search for the whole buffer; per line only when it has one */
+	bool any_nul = len && memchr(buf, 0, len) != NULL;
 	size_t i = 0;
 	while (i < len) {
 		const char *nl = memchr(buf + i, '\n', len - i);
@@ -883,14 +990,14 @@ int ims_log_feed(ims_log_parser *p, const char *buf, size_t len)
 			/* whole line in the caller's buffer: no copy */
 			bool overflow = seg > IMS_KLOG_MAX_LINE;
 			size_t n = overflow ? IMS_KLOG_MAX_LINE : seg;
-			bool nul = memchr(buf + i, 0, n) != NULL;
+			bool nul = any_nul && memchr(buf + i, 0, n) != NULL;
 			process_line(p, buf + i, n, overflow, nul);
 			p->line++;
 		} else {
 			size_t room = IMS_KLOG_MAX_LINE - p->lb_len;
 			size_t take = seg < room ? seg : room;
 			memcpy(p->lb + p->lb_len, buf + i, take);
-			if (memchr(buf + i, 0, take))
+			if (any_nul && memchr(buf + i, 0, take))
 				p->lb_nul = true;
 			p->lb_len += take;
 			if (seg > take)

@@ -31,6 +31,9 @@ extern const char *const ims_klog_keywords[];
 
 #define KLOG_MAX_LITS 160u
 #define KLOG_MAX_DIAG_PER_CODE 20u
+#define KLOG_DG_SLOTS 512u
+
+static inline unsigned klog_dg_hash(unsigned d) { return ((d * 40503u) >> 7) & (KLOG_DG_SLOTS - 1); }
 
 /* What one line looks like once its format prefix is stripped. */
 typedef struct klog_ctx {
@@ -59,17 +62,28 @@ struct ims_log_parser {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	uint64_t *hits;
-	/* prefilter: distinct literals, first-byte lists, digram bitmap */
+	/* prefilter: distinct literals, anchor-digram entries, digram bitmap */
 	const char *lits[KLOG_MAX_LITS];
 	uint8_t lit_len[KLOG_MAX_LITS];
 	size_t n_lits;
 	int16_t *pat_lit;           /* literal index of each pattern */
 	int16_t kw_lit[16];         /* literal indexes of the generic keywords */
 	size_t n_kw;
-	uint8_t lit_off[KLOG_MAX_LITS]; /* offset of each literal's rarest digram */
-	uint16_t first_start[257];  /* literals sorted by their digram's first byte: [start, end) per byte */
-	uint16_t by_first[KLOG_MAX_LITS];
-	uint64_t digram[1024];      /* 65536-bit map of the literals' rarest digrams */
+	/* Each literal is anchored on two adjacent digrams (at offsets o, o+1), so
+	 * testing only the digrams at even positions of a message finds it. A hit
+	 * in the bitmap leads through a small hash of the anchor digrams to the
+	 * entries (literal, offset, check byte) to compare. */
+	unsigned stride;            /* 2, or 1 when some literal has only one digram */
+	uint16_t slot_key[KLOG_DG_SLOTS];   /* anchor digram (b1 | b2 << 8) of each slot, 0 = empty */
+	uint16_t slot_start[KLOG_DG_SLOTS]; /* its entries: [slot_start, slot_start + slot_n) */
+	uint8_t slot_n[KLOG_DG_SLOTS];
+	uint16_t ent_lit[2 * KLOG_MAX_LITS];
+	uint8_t ent_off[2 * KLOG_MAX_LITS];     /* offset of the digram in the literal */
+	int8_t ent_chk[2 * KLOG_MAX_LITS];      /* offset of a third byte, relative to the digram */
+	uint8_t ent_chk_byte[2 * KLOG_MAX_LITS];
+	uint64_t *lit_pats;         /* per literal: bitmask of its patterns (pat_words words) */
+	size_t pat_words;
+	uint64_t digram[1024];      /* 65536-bit map of the anchor digrams, bit (b1 | b2 << 8) */
 	uint8_t found[KLOG_MAX_LITS];
 	uint16_t found_list[KLOG_MAX_LITS];
 	size_t n_found;
