@@ -244,9 +244,119 @@ static uint32_t parse_scopes(sctx *c, size_t off, size_t end)
 	return count;
 }
 
-static void decode_drhd(ims_model *m, int32_t t, const uint8_t *d, size_t off, size_t end, uint16_t slen)
+/*
+ * Cross-DRHD findings of one table, computed before the walk by a pre-pass
+ * over the same structures (so they are reported at the DRHD, in table order)
+ * with two sorts instead of comparing every pair: O(n log n).
+ */
+typedef struct drhd_note {
+	uint64_t base;
+	uint32_t off;
+	uint16_t segment;
+	bool include_all;
+	int64_t dup_of;         /* offset of an earlier DRHD with segment+base, or -1 */
+	int64_t all_of;         /* offset of the segment's earlier INCLUDE_PCI_ALL DRHD, or -1 */
+} drhd_note;
+
+typedef struct keyidx {
+	uint64_t key;
+	uint32_t sub;           /* secondary key */
+	uint32_t idx;
+} keyidx;
+
+static int keyidx_cmp(const void *a, const void *b)
 {
-	(void)slen;
+	const keyidx *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->sub != y->sub)
+		return x->sub < y->sub ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Same walk rules as ims_decode_dmar: which structures become DRHD units. */
+static bool next_struct(const uint8_t *d, size_t n, size_t *off, uint16_t *type, size_t *end, bool *complete)
+{
+	if (*off >= n || !ims_span_ok(n, *off, 4))
+		return false;
+	uint16_t len = ims_le16(d + *off + 2);
+	if (len < 4)
+		return false;
+	*type = ims_le16(d + *off);
+	*complete = ims_span_ok(n, *off, len);
+	*end = *complete ? *off + len : n;
+	return true;
+}
+
+static bool decodes_as(uint16_t type, const uint8_t *d, size_t off, size_t end)
+{
+	return type <= T_SIDP && ims_le16(d + off + 2) >= fixed_size(type) && end - off >= fixed_size(type);
+}
+
+static drhd_note *plan_drhds(const uint8_t *d, size_t n, size_t *count)
+{
+	*count = 0;
+	size_t k = 0, off = DMAR_HDR, end;
+	uint16_t type;
+	bool complete;
+	for (size_t o = off; next_struct(d, n, &o, &type, &end, &complete); o = end) {
+		if (type == T_DRHD && decodes_as(type, d, o, end))
+			k++;
+		if (!complete)
+			break;
+	}
+	if (!k)
+		return NULL;
+	drhd_note *v = calloc(k, sizeof(*v));
+	keyidx *ki = malloc(k * sizeof(*ki));
+	if (!v || !ki) {
+		free(v);
+		free(ki);
+		return NULL;
+	}
+	size_t i = 0;
+	for (size_t o = off; i < k && next_struct(d, n, &o, &type, &end, &complete); o = end) {
+		if (type == T_DRHD && decodes_as(type, d, o, end)) {
+			v[i].off = (uint32_t)o;
+			v[i].include_all = d[o + 4] & 1;
+			v[i].segment = ims_le16(d + o + 6);
+			v[i].base = ims_le64(d + o + 8);
+			v[i].dup_of = v[i].all_of = -1;
+			i++;
+		}
+		if (!complete)
+			break;
+	}
+	/* by (base, segment, ordinal): a DRHD equal to its predecessor is a duplicate */
+	for (i = 0; i < k; i++)
+		ki[i] = (keyidx){v[i].base, v[i].segment, (uint32_t)i};
+	qsort(ki, k, sizeof(*ki), keyidx_cmp);
+	for (i = 1; i < k; i++) {
+		const drhd_note *a = &v[ki[i - 1].idx];
+		drhd_note *b = &v[ki[i].idx];
+		if (a->segment == b->segment && a->base == b->base && b->base)
+			b->dup_of = a->off;
+	}
+	/* by (segment, ordinal): everything after a segment's first INCLUDE_PCI_ALL */
+	for (i = 0; i < k; i++)
+		ki[i] = (keyidx){v[i].segment, (uint32_t)i, (uint32_t)i};
+	qsort(ki, k, sizeof(*ki), keyidx_cmp);
+	int64_t all = -1;
+	for (i = 0; i < k; i++) {
+		drhd_note *u = &v[ki[i].idx];
+		if (i == 0 || ki[i].key != ki[i - 1].key)
+			all = -1;
+		u->all_of = all;
+		if (all < 0 && u->include_all)
+			all = u->off;
+	}
+	free(ki);
+	*count = k;
+	return v;
+}
+
+static void decode_drhd(ims_model *m, int32_t t, const uint8_t *d, size_t off, size_t end, const drhd_note *note)
+{
 	const uint8_t *p = d + off;
 	ims_unit *u = IMS_PUSH(m, units);
 	if (!u)
@@ -277,6 +387,20 @@ static void decode_drhd(ims_model *m, int32_t t, const uint8_t *d, size_t off, s
 	else if (u->base & 0xfff)
 		IMS_TDIAG(m, t, "dmar.drhd-base-unaligned", IMS_SEV_WARNING, off + 8,
 			  "DRHD register base 0x%llx is not 4 KiB aligned", (unsigned long long)u->base);
+	if (note && note->off == off) {
+		if (note->dup_of >= 0)
+			IMS_TDIAG(m, t, "dmar.drhd-duplicate-base", IMS_SEV_WARNING, off + 8,
+				  "DRHD base 0x%llx (segment %u) also described at offset %lld",
+				  (unsigned long long)u->base, u->segment, (long long)note->dup_of);
+		if (note->all_of >= 0 && u->include_pci_all)
+			IMS_TDIAG(m, t, "dmar.include-all-duplicate", IMS_SEV_WARNING, off + 4,
+				  "second INCLUDE_PCI_ALL DRHD for segment %u (first at offset %lld)", u->segment,
+				  (long long)note->all_of);
+		else if (note->all_of >= 0)
+			IMS_TDIAG(m, t, "dmar.include-all-not-last", IMS_SEV_INFO, off,
+				  "DRHD follows the INCLUDE_PCI_ALL DRHD of segment %u (offset %lld)", u->segment,
+				  (long long)note->all_of);
+	}
 
 	sctx c = {m, t, d, T_DRHD, ui, u->segment};
 	if (u->include_pci_all)
@@ -412,23 +536,6 @@ static void decode_andd(ims_model *m, int32_t t, const uint8_t *d, size_t off, s
 	ims_copy_ascii(a->name, name, slen);
 }
 
-/* (key, index) pairs sorted by key, then index: lookups in O(log n). */
-typedef struct keyidx {
-	uint64_t key;
-	uint32_t sub;           /* secondary key (offset) */
-	uint32_t idx;
-} keyidx;
-
-static int keyidx_cmp(const void *a, const void *b)
-{
-	const keyidx *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	if (x->sub != y->sub)
-		return x->sub < y->sub ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 /* Intel units [from, n_units) sorted by register base; NULL if none/no memory. */
 static keyidx *units_by_base(const ims_model *m, size_t from, size_t *count)
 {
@@ -506,54 +613,6 @@ static void resolve(ims_model *m, size_t rhsa_from, size_t andd_from, size_t uni
 	}
 }
 
-/* DRHD checks across one table's units [from, n_units): duplicate bases,
- * INCLUDE_PCI_ALL more than once or not last per segment. */
-static void check_drhds(ims_model *m, int32_t t, size_t from)
-{
-	if (from >= m->n_units)
-		return;
-	size_t n = m->n_units - from;
-	keyidx *v = malloc(n * sizeof(*v));
-	if (!v)
-		return;
-	/* by (base, segment, index): equal neighbours are duplicates */
-	for (size_t i = 0; i < n; i++) {
-		const ims_unit *u = &m->units[from + i];
-		v[i] = (keyidx){u->base, u->segment, (uint32_t)(from + i)};
-	}
-	qsort(v, n, sizeof(*v), keyidx_cmp);
-	for (size_t i = 1; i < n; i++) {
-		const ims_unit *a = &m->units[v[i - 1].idx], *b = &m->units[v[i].idx];
-		if (a->segment == b->segment && a->base == b->base && b->base)
-			IMS_TDIAG(m, t, "dmar.drhd-duplicate-base", IMS_SEV_WARNING, b->offset + 8,
-				  "DRHD base 0x%llx (segment %u) also described at offset %u",
-				  (unsigned long long)b->base, b->segment, a->offset);
-	}
-	/* by (segment, offset): the first INCLUDE_PCI_ALL of a segment must be last */
-	for (size_t i = 0; i < n; i++) {
-		const ims_unit *u = &m->units[from + i];
-		v[i] = (keyidx){u->segment, u->offset, (uint32_t)(from + i)};
-	}
-	qsort(v, n, sizeof(*v), keyidx_cmp);
-	const ims_unit *all = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const ims_unit *u = &m->units[v[i].idx];
-		if (i == 0 || v[i].key != v[i - 1].key)
-			all = NULL;
-		if (all && u->include_pci_all)
-			IMS_TDIAG(m, t, "dmar.include-all-duplicate", IMS_SEV_WARNING, u->offset + 4,
-				  "second INCLUDE_PCI_ALL DRHD for segment %u (first at offset %u)", u->segment,
-				  all->offset);
-		else if (all)
-			IMS_TDIAG(m, t, "dmar.include-all-not-last", IMS_SEV_INFO, u->offset,
-				  "DRHD follows the INCLUDE_PCI_ALL DRHD of segment %u (offset %u)", u->segment,
-				  all->offset);
-		if (!all && u->include_pci_all)
-			all = u;
-	}
-	free(v);
-}
-
 void ims_decode_dmar(ims_model *m, int32_t t)
 {
 	if (!m || t < 0 || (size_t)t >= m->n_tables)
@@ -602,6 +661,8 @@ void ims_decode_dmar(ims_model *m, int32_t t)
 
 	size_t ndrhd = 0, first_rhsa = m->n_rhsas, first_andd = m->n_acpidevs;
 	size_t first_unit = m->n_units, first_scope = m->n_scopes;
+	size_t nnotes = 0, kdrhd = 0;
+	drhd_note *notes = plan_drhds(d, n, &nnotes);
 	size_t off = DMAR_HDR;
 	while (off < n) {
 		if (!ims_span_ok(n, off, 4)) {
@@ -648,8 +709,9 @@ void ims_decode_dmar(ims_model *m, int32_t t)
 		} else {
 			switch (type) {
 			case T_DRHD:
+				decode_drhd(m, t, d, off, end, kdrhd < nnotes ? &notes[kdrhd] : NULL);
+				kdrhd++;
 				ndrhd++;
-				decode_drhd(m, t, d, off, end, len);
 				break;
 			case T_RMRR: decode_rmrr(m, t, d, off, end); break;
 			case T_ATSR:
@@ -664,19 +726,19 @@ void ims_decode_dmar(ims_model *m, int32_t t)
 			break;
 		off += len;
 	}
+	free(notes);
 	bool truncated = tb->length > n;
 	if (ndrhd == 0 && !truncated)
 		IMS_TDIAG(m, t, "dmar.no-drhd", IMS_SEV_ERROR, DMAR_HDR,
 			  "no DRHD structure: Linux finds no VT-d unit in this DMAR");
 
-	check_drhds(m, t, first_unit);
 	/* Cross references inside this table (diagnostics once, here; Linux
 	 * matches within the one DMAR it uses). */
 	resolve(m, first_rhsa, first_andd, first_unit, first_scope);
 	for (size_t i = first_rhsa; i < m->n_rhsas; i++)
 		if (m->rhsas[i].unit < 0)
 			IMS_TDIAG(m, t, "dmar.rhsa-no-drhd", IMS_SEV_WARNING, m->rhsas[i].offset,
-				  "RHSA refers to no DRHD of this DMAR: base 0x%llx (proximity domain %u)",
+				  "RHSA refers to non-existent DRHD at 0x%llx (proximity domain %u)",
 				  (unsigned long long)m->rhsas[i].base, m->rhsas[i].proximity_domain);
 	for (size_t i = first_andd; i < m->n_acpidevs; i++)
 		if (m->acpidevs[i].unit < 0)
