@@ -179,6 +179,49 @@ static void test_log_iommu_group_overflow(void **state)
 	ims_model_free(m);
 }
 
+/* The fuzz_dmar/fuzz_ivrs input convention: force signature, Length = size, checksum. */
+static ims_model *parse_forced(const char *name, const char *sig)
+{
+	size_t n;
+	uint8_t *b = regression(name, &n);
+	assert_true(n >= 36);
+	memcpy(b, sig, 4);
+	b[4] = (uint8_t)n;
+	b[5] = (uint8_t)(n >> 8);
+	b[6] = (uint8_t)(n >> 16);
+	b[7] = (uint8_t)(n >> 24);
+	b[9] = 0;
+	uint8_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + b[i]);
+	b[9] = (uint8_t)(0x100 - sum);
+	ims_model *m = tu_parse_table(b, n);
+	assert_int_equal(m->n_tables, 1);
+	assert_true(m->tables[0].checksum_ok);
+	free(b);
+	return m;
+}
+
+/*
+ * IVRS whose second IVHD (11h at 0x50) declares Length 169 with 101 bytes
+ * left: ims_ivhd.length kept the declared 169, so the IVHD's span ran past
+ * the table (every other object is clipped, like raws).  The declared length
+ * stays in the "ivrs.subtable-past-end" diagnostic.
+ * Found by fuzz_ivrs (libFuzzer, 103rd execution).
+ */
+static void test_ivrs_ivhd_length_past_end(void **state)
+{
+	(void)state;
+	ims_model *m = parse_forced("ivrs-ivhd-length-past-end", "IVRS");
+	assert_true(m->n_ivhds >= 2);
+	for (size_t i = 0; i < m->n_ivhds; i++)
+		assert_true((uint64_t)m->ivhds[i].offset + m->ivhds[i].length <= m->tables[0].size);
+	assert_int_equal(m->ivhds[1].offset, 0x50);
+	assert_int_equal(m->ivhds[1].length, m->tables[0].size - 0x50);
+	assert_int_equal(tu_diag_count(m, "ivrs.subtable-past-end"), 1);
+	ims_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_log_fault_kind_uninitialized),
 		cmocka_unit_test(test_log_amd_lazy_tlb_overread),
 		cmocka_unit_test(test_log_iommu_group_overflow),
+		cmocka_unit_test(test_ivrs_ivhd_length_past_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
