@@ -166,6 +166,51 @@ static void test_acpidump_long_line(void **state)
 	free(s);
 }
 
+/*
+ * IMS_MAX_SCOPE_PATH: a DMAR endpoint scope with a 20-hop path keeps the
+ * first 16 hops and says so ("dmar.scope-path-too-long"); the scope is not
+ * a single hop, so its BDF is not claimed.
+ */
+static void test_dmar_scope_path(void **state)
+{
+	(void)state;
+	tu_buf t = {0};
+	tu_acpi_header(&t, "DMAR", 1);
+	tu_u8(&t, 38); /* HAW 39 bits */
+	tu_u8(&t, 1);
+	for (int i = 0; i < 10; i++)
+		tu_u8(&t, 0);
+	size_t drhd = t.n;
+	tu_u16(&t, 0); /* DRHD */
+	tu_u16(&t, 0); /* length, patched */
+	tu_u8(&t, 0);
+	tu_u8(&t, 0);
+	tu_u16(&t, 0);
+	tu_u64(&t, 0xfed90000);
+	const unsigned hops = 20;
+	tu_u8(&t, 1); /* endpoint */
+	tu_u8(&t, (uint8_t)(6 + 2 * hops));
+	tu_u16(&t, 0);
+	tu_u8(&t, 0);  /* enumeration id */
+	tu_u8(&t, 0);  /* start bus */
+	for (unsigned h = 0; h < hops; h++) {
+		tu_u8(&t, (uint8_t)(h % 32));
+		tu_u8(&t, 0);
+	}
+	tu_put16(&t, drhd + 2, (uint16_t)(t.n - drhd));
+	tu_finish(&t);
+	ims_model *m = tu_parse_table(t.b, t.n);
+	assert_int_equal(m->n_scopes, 1);
+	assert_int_equal(m->scopes[0].path_len, IMS_MAX_SCOPE_PATH);
+	assert_int_equal(m->scopes[0].length, 6 + 2 * hops);
+	for (unsigned h = 0; h < IMS_MAX_SCOPE_PATH; h++)
+		assert_int_equal(m->scopes[0].path[h][0], h);
+	assert_false(m->scopes[0].bdf_known);
+	assert_int_equal(tu_diag_count(m, "dmar.scope-path-too-long"), 1);
+	ims_model_free(m);
+	tu_free(&t);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Kernel-log limits (klog.h)                                             */
 /* ---------------------------------------------------------------------- */
@@ -294,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_max_diags),
 		cmocka_unit_test(test_acpidump_table_too_large),
 		cmocka_unit_test(test_acpidump_long_line),
+		cmocka_unit_test(test_dmar_scope_path),
 		cmocka_unit_test(test_log_max_line),
 		cmocka_unit_test(test_log_max_boots),
 		cmocka_unit_test(test_log_max_pci),
