@@ -36,6 +36,24 @@ static uint64_t capd(const klog_ctx *c, unsigned i)
 	return klog_cap_num(c, i, 10, &ok);
 }
 
+/* Hex number in s[0..n) ("0x" optional), saturating like strtoull; never reads s[n]. */
+static uint64_t hex_n(const char *s, size_t n)
+{
+	size_t i = n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0;
+	uint64_t v = 0;
+	for (; i < n; i++) {
+		char ch = s[i];
+		unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+			     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+			     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+						      : 16u;
+		if (d > 15)
+			break;
+		v = v > (UINT64_MAX >> 4) ? UINT64_MAX : (v << 4) | d;
+	}
+	return v;
+}
+
 static void flag(ims_kflag *f, int state, uint32_t line)
 {
 	f->state = (int8_t)state;
@@ -511,9 +529,9 @@ static void amd_event(ims_log_parser *p, ims_kboot *b, const klog_ctx *c, const 
 		if (an == 6 && !memcmp(s + a0, "device", 6))
 			known = klog_parse_bdf(v, vn, &seg, &bdf);
 		else if (an == 7 && !memcmp(s + a0, "address", 7))
-			addr = strtoull(v, NULL, 16);
+			addr = hex_n(v, vn); /* v is not NUL-terminated */
 		else if (an == 6 && !memcmp(s + a0, "domain", 6))
-			domain = (uint32_t)strtoul(v, NULL, 16);
+			domain = (uint32_t)hex_n(v, vn);
 		else if (an == 5 && !memcmp(s + a0, "flags", 5)) {
 			flags = s + a0;
 			fn = an + 1 + vn;

@@ -222,6 +222,43 @@ static void test_ivrs_ivhd_length_past_end(void **state)
 	ims_model_free(m);
 }
 
+/*
+ * kernel log whose last line (no final newline) is an AMD event cut after
+ * "domain=0x000": the key=value walk parsed values with strtoul/strtoull,
+ * which ran past the value into the line buffer - in streaming mode the
+ * stale "e" of the previous, longer line made the domain 0x000e (one-shot
+ * gave 0).  Found by fuzz_log (AFL++, streaming != one-shot).
+ */
+static void test_log_amd_event_value_overread(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *b = regression("log-amd-event-value-overread", &n);
+	ims_model *m = ims_model_new();
+	assert_non_null(m);
+	assert_int_equal(ims_model_add_input(m, "log", IMS_FMT_LOG, n), 0);
+	ims_log_parser *p = ims_log_parser_new(m, 0);
+	assert_non_null(p);
+	for (size_t off = 0; off < n; off++) {
+		char c = (char)b[off]; /* one byte per feed: every line goes through the line buffer */
+		assert_int_equal(ims_log_feed(p, &c, 1), IMS_OK);
+	}
+	assert_int_equal(ims_log_finish(p), IMS_OK);
+	ims_log_parser_free(p);
+	assert_int_equal(ims_model_finish(m), IMS_OK);
+	tu_assert_model_ok(m);
+	const ims_kboot *bt = &m->kernel->boots[0];
+	assert_int_equal(bt->n_faults, 1);
+	assert_int_equal(bt->faults[0].count, 2);
+	assert_int_equal(bt->faults[0].domain, 0); /* the last event's "domain=0x000" */
+	assert_int_equal(bt->faults[0].first_addr, 0x1000);
+	ims_model_free(m);
+	ims_model *one = parse_log_file("log-amd-event-value-overread");
+	assert_int_equal(one->kernel->boots[0].faults[0].domain, 0);
+	ims_model_free(one);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_log_amd_lazy_tlb_overread),
 		cmocka_unit_test(test_log_iommu_group_overflow),
 		cmocka_unit_test(test_ivrs_ivhd_length_past_end),
+		cmocka_unit_test(test_log_amd_event_value_overread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
