@@ -241,6 +241,7 @@ void ims_log_parser_free(ims_log_parser *p)
 	free(p->hits);
 	free(p->pat_lit);
 	free(p->lit_pats);
+	free(p->digram);
 	free(p->lb);
 	free(p->jbuf);
 	free(p);
@@ -260,10 +261,11 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 	p->pat_lit = calloc(ims_klog_table_n, sizeof(*p->pat_lit));
 	p->lb = malloc(IMS_KLOG_MAX_LINE + 1);
 	p->jbuf = malloc(IMS_KLOG_MAX_LINE + 1);
+	p->digram = calloc(65536, 1);
 	p->md = pcre2_match_data_create(20, NULL);
 	p->mctx = pcre2_match_context_create(NULL);
 	p->jit = pcre2_jit_stack_create(32 * 1024, 256 * 1024, NULL);
-	if (!p->re || !p->hits || !p->pat_lit || !p->lb || !p->jbuf || !p->md || !p->mctx || !p->jit)
+	if (!p->re || !p->hits || !p->pat_lit || !p->lb || !p->jbuf || !p->digram || !p->md || !p->mctx || !p->jit)
 		goto fail;
 	pcre2_jit_stack_assign(p->mctx, NULL, p->jit);
 	pcre2_set_match_limit(p->mctx, 100000);
@@ -316,7 +318,12 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 			while (p->slot_key[h] && p->slot_key[h] != d)
 				h = (h + 1) & (KLOG_DG_SLOTS - 1);
 			p->slot_key[h] = (uint16_t)d;
-			p->digram[d >> 6] |= (uint64_t)1 << (d & 63);
+			p->digram[d] |= nd[i] == 1 ? KLOG_DG_ALWAYS : KLOG_DG_ANCHOR;
+			if (nd[i] == 2) {
+				unsigned t = klog_tri_hash((unsigned)l[off[i]] | ((unsigned)l[off[i] + 1] << 8) |
+							   ((unsigned)l[off[i] + 2] << 16));
+				p->trigram[t >> 6] |= (uint64_t)1 << (t & 63);
+			}
 		}
 	}
 	for (unsigned h = 0; h < KLOG_DG_SLOTS; h++) {
@@ -632,10 +639,24 @@ static void verify_at(ims_log_parser *p, const uint8_t *u, size_t n, size_t i)
 	}
 }
 
-static inline uint64_t dg_bit(const uint64_t *dg, const uint8_t *u)
+static inline unsigned dg_bit(const uint8_t *dg, const uint8_t *u)
 {
-	unsigned d = (unsigned)u[0] | ((unsigned)u[1] << 8);
-	return dg[d >> 6] >> (d & 63);
+	return dg[(unsigned)u[0] | ((unsigned)u[1] << 8)];
+}
+
+static inline bool tri_bit(const uint64_t *t, const uint8_t *u)
+{
+	unsigned h = klog_tri_hash((unsigned)u[0] | ((unsigned)u[1] << 8) | ((unsigned)u[2] << 16));
+	return (t[h >> 6] >> (h & 63)) & 1;
+}
+
+/* Digram hit at position i (v = its map value): verify unless the anchor
+ * trigram it belongs to (at i or at i - 1) is surely absent. */
+static inline void anchor_hit(ims_log_parser *p, const uint8_t *u, size_t n, size_t i, unsigned v)
+{
+	if (!(v & KLOG_DG_ALWAYS) && !(i + 2 < n && tri_bit(p->trigram, u + i)) && !(i > 0 && tri_bit(p->trigram, u + i - 1)))
+		return;
+	verify_at(p, u, n, i);
 }
 
 /* Sets p->found[] for every literal occurring in s[0, n). */
@@ -647,21 +668,22 @@ static void find_literals(ims_log_parser *p, const char *s, size_t n)
 	if (n < 2)
 		return;
 	const uint8_t *u = (const uint8_t *)s;
-	const uint64_t *dg = p->digram;
+	const uint8_t *dg = p->digram;
 	size_t i = 0;
 	if (p->stride == 2) {
-		/* four anchor tests per branch; a hit is rare, then test each */
-		for (; i + 8 <= n; i += 8) {
-			if (!((dg_bit(dg, u + i) | dg_bit(dg, u + i + 2) | dg_bit(dg, u + i + 4) | dg_bit(dg, u + i + 6)) & 1))
+		/* eight anchor tests per branch; a hit is rare, then test each */
+		for (; i + 16 <= n; i += 16) {
+			if (!(dg_bit(dg, u + i) | dg_bit(dg, u + i + 2) | dg_bit(dg, u + i + 4) | dg_bit(dg, u + i + 6) |
+			      dg_bit(dg, u + i + 8) | dg_bit(dg, u + i + 10) | dg_bit(dg, u + i + 12) | dg_bit(dg, u + i + 14)))
 				continue;
-			for (size_t j = i; j < i + 8; j += 2)
-				if (dg_bit(dg, u + j) & 1)
-					verify_at(p, u, n, j);
+			for (size_t j = i; j < i + 16; j += 2)
+				if (dg_bit(dg, u + j))
+					anchor_hit(p, u, n, j, dg_bit(dg, u + j));
 		}
 	}
 	for (; i + 1 < n; i += p->stride)
-		if (dg_bit(dg, u + i) & 1)
-			verify_at(p, u, n, i);
+		if (dg_bit(dg, u + i))
+			anchor_hit(p, u, n, i, dg_bit(dg, u + i));
 }
 
 static void dev_prefix(klog_ctx *c)

@@ -33,6 +33,10 @@ extern const char *const ims_klog_keywords[];
 #define KLOG_MAX_DIAG_PER_CODE 20u
 #define KLOG_DG_SLOTS 512u
 
+#define KLOG_TRI_BITS 32768u
+enum { KLOG_DG_ANCHOR = 1, KLOG_DG_ALWAYS = 2 /* digram of a 2-byte literal: no trigram check */ };
+
+static inline unsigned klog_tri_hash(unsigned t) { return (t * 2654435761u) >> 17; }
 static inline unsigned klog_dg_hash(unsigned d) { return ((d * 40503u) >> 7) & (KLOG_DG_SLOTS - 1); }
 
 /* What one line looks like once its format prefix is stripped. */
@@ -83,7 +87,8 @@ struct ims_log_parser {
 	uint8_t ent_chk_byte[2 * KLOG_MAX_LITS];
 	uint64_t *lit_pats;         /* per literal: bitmask of its patterns (pat_words words) */
 	size_t pat_words;
-	uint64_t digram[1024];      /* 65536-bit map of the anchor digrams, bit (b1 | b2 << 8) */
+	uint8_t *digram;            /* 65536 bytes: KLOG_DG_* at (b1 | b2 << 8) for each anchor digram */
+	uint64_t trigram[KLOG_TRI_BITS / 64]; /* hashed set of the anchor trigrams */
 	uint8_t found[KLOG_MAX_LITS];
 	uint16_t found_list[KLOG_MAX_LITS];
 	size_t n_found;
