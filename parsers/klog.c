@@ -318,7 +318,7 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 			while (p->slot_key[h] && p->slot_key[h] != d)
 				h = (h + 1) & (KLOG_DG_SLOTS - 1);
 			p->slot_key[h] = (uint16_t)d;
-			p->digram[d] |= nd[i] == 1 ? KLOG_DG_ALWAYS : KLOG_DG_ANCHOR;
+			p->digram[d] |= nd[i] == 1 ? KLOG_DG_ANCHOR | KLOG_DG_ALWAYS : KLOG_DG_ANCHOR;
 			if (nd[i] == 2) {
 				unsigned t = klog_tri_hash((unsigned)l[off[i]] | ((unsigned)l[off[i] + 1] << 8) |
 							   ((unsigned)l[off[i] + 2] << 16));
@@ -484,6 +484,16 @@ static size_t host_tag(const char *s, size_t n, bool *other)
 static bool maybe_kernel_tag(const char *s, size_t n)
 {
 	size_t lim = n < 256 ? n : 256, j = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (lim >= 8) {
+		/* a space among the first 8 bytes, tested at once (the lowest flagged byte is exact) */
+		uint64_t x;
+		memcpy(&x, s, 8);
+		x ^= 0x2020202020202020ull;
+		uint64_t t = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+		j = t ? (size_t)__builtin_ctzll(t) / 8 : 8;
+	}
+#endif
 	while (j < lim && s[j] != ' ')
 		j++;
 	return j < lim && n - j > 7 && !memcmp(s + j + 1, "kernel", 6);
@@ -673,12 +683,14 @@ static void find_literals(ims_log_parser *p, const char *s, size_t n)
 	if (p->stride == 2) {
 		/* eight anchor tests per branch; a hit is rare, then test each */
 		for (; i + 16 <= n; i += 16) {
-			if (!(dg_bit(dg, u + i) | dg_bit(dg, u + i + 2) | dg_bit(dg, u + i + 4) | dg_bit(dg, u + i + 6) |
-			      dg_bit(dg, u + i + 8) | dg_bit(dg, u + i + 10) | dg_bit(dg, u + i + 12) | dg_bit(dg, u + i + 14)))
-				continue;
-			for (size_t j = i; j < i + 16; j += 2)
-				if (dg_bit(dg, u + j))
-					anchor_hit(p, u, n, j, dg_bit(dg, u + j));
+			unsigned m = (dg_bit(dg, u + i) & 1) | (dg_bit(dg, u + i + 2) & 1) << 1 |
+				     (dg_bit(dg, u + i + 4) & 1) << 2 | (dg_bit(dg, u + i + 6) & 1) << 3 |
+				     (dg_bit(dg, u + i + 8) & 1) << 4 | (dg_bit(dg, u + i + 10) & 1) << 5 |
+				     (dg_bit(dg, u + i + 12) & 1) << 6 | (dg_bit(dg, u + i + 14) & 1) << 7;
+			for (; m; m &= m - 1) {
+				size_t j = i + 2 * (size_t)__builtin_ctz(m);
+				anchor_hit(p, u, n, j, dg_bit(dg, u + j));
+			}
 		}
 	}
 	for (; i + 1 < n; i += p->stride)
@@ -714,6 +726,11 @@ static void dev_prefix(klog_ctx *c)
 static bool utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
+	for (uint64_t x; i + 8 <= n; i += 8) { /* ASCII runs, 8 bytes at a time */
+		memcpy(&x, s + i, 8);
+		if (x & 0x8080808080808080ull)
+			break;
+	}
 	while (i < n) {
 		uint8_t c = s[i];
 		if (c < 0x80) {
