@@ -35,7 +35,9 @@ const ims_diag_info ims_diag_codes_ivrs[] = {
 	{"ivrs.ivhd-40h-revision", IMS_SEV_WARNING,
 	 "IVHD type 40h in an IVRS whose revision is not 2 (fwts IVRSBadRevision)"},
 	{"ivrs.reserved-bits", IMS_SEV_WARNING,
-	 "a reserved field or bit is non-zero (IVinfo, header, IVHD info/flags/attributes, IVMD flags/reserved)"},
+	 "a reserved field or bit is non-zero (IVinfo, header, IVHD info, IVMD flags/reserved)"},
+	{"ivrs.reserved-bits-common", IMS_SEV_INFO,
+	 "IVHD 11h/40h Flags bits 7:6 or Attributes bits 12:0/31:28 set: reserved (fwts), but set by most shipped firmware"},
 	{"ivrs.zero-length", IMS_SEV_ERROR, "subtable with Length 0; the walk stops there (Linux would loop)"},
 	{"ivrs.subtable-too-short", IMS_SEV_ERROR,
 	 "subtable Length smaller than its fixed header (IVHD 10h: 24, 11h/40h: 40, IVMD: 32, other: 6); the walk stops"},
@@ -66,7 +68,8 @@ const ims_diag_info ims_diag_codes_ivrs[] = {
 	{"ivrs.range-end-without-start", IMS_SEV_ERROR,
 	 "04h end of range with no open start (Linux reuses the previous start, or 0000 when none)"},
 	{"ivrs.range-reversed", IMS_SEV_ERROR, "range end device id below its start: the range covers nothing"},
-	{"ivrs.range-overlap", IMS_SEV_WARNING, "two device ranges of the same IOMMU overlap"},
+	{"ivrs.range-overlap", IMS_SEV_INFO,
+	 "two device ranges of the same IOMMU overlap (Linux applies them in order: the later entry wins)"},
 	{"ivrs.special-variety", IMS_SEV_ERROR,
 	 "48h special entry with Variety other than 1 (IOAPIC) or 2 (HPET): Linux add_special_device() fails IOMMU init"},
 	{"ivrs.acpihid-outside-40h", IMS_SEV_WARNING,
@@ -133,6 +136,16 @@ static void reserved(ctx *c, size_t off, uint64_t bits, const char *what)
 	if (bits)
 		IMS_TDIAG(c->m, c->t, "ivrs.reserved-bits", IMS_SEV_WARNING, off, "%s: reserved bits 0x%" PRIx64 " set",
 			  what, bits);
+}
+
+/* Reserved bits that almost every shipped 11h/40h IVHD sets (copied from
+ * the 10h flags / feature field): reported, but only as information. */
+static void reserved_common(ctx *c, size_t off, uint64_t bits, const char *what)
+{
+	if (bits)
+		IMS_TDIAG(c->m, c->t, "ivrs.reserved-bits-common", IMS_SEV_INFO, off,
+			  "%s: reserved bits 0x%" PRIx64 " set (common in shipped firmware; ignored by Linux)", what,
+			  bits);
 }
 
 static void fmt_bdf(char out[16], uint16_t seg, uint16_t bdf) { ims_bdf_format(seg, bdf, out); }
@@ -331,9 +344,9 @@ static void decode_ivhd(ctx *c, size_t off, size_t avail)
 	if (avail >= 20)
 		reserved(c, off + 18, h->iommu_info & 0xe0e0u, "IVHD IOMMU Info bits 7:5 / 15:13");
 	if (type != 0x10) {
-		reserved(c, off + 1, h->flags & 0xc0u, "IVHD 11h/40h Flags bits 7:6");
+		reserved_common(c, off + 1, h->flags & 0xc0u, "IVHD 11h/40h Flags bits 7:6");
 		if (avail >= 24)
-			reserved(c, off + 20, h->feature & 0xf0001fffu, "IVHD 11h/40h IOMMU Attributes bits 12:0 / 31:28");
+			reserved_common(c, off + 20, h->feature & 0xf0001fffu, "IVHD 11h/40h IOMMU Attributes bits 12:0 / 31:28");
 	}
 	if (avail >= hdr)
 		walk_entries(c, hi, off + hdr, off + avail);
@@ -659,7 +672,7 @@ static void pair_entries(ctx *c, uint32_t hi, int32_t unit)
 		uint32_t maxoff = rs[0].offset;
 		for (size_t i = 1; i < nrs; i++) {
 			if (rs[i].first <= maxlast) {
-				IMS_TDIAG(m, c->t, "ivrs.range-overlap", IMS_SEV_WARNING, rs[i].offset,
+				IMS_TDIAG(m, c->t, "ivrs.range-overlap", IMS_SEV_INFO, rs[i].offset,
 					  "device range %04x..%04x overlaps the range starting at offset %u (up to %04x)",
 					  rs[i].first, rs[i].last, maxoff, maxlast);
 			}

@@ -603,6 +603,14 @@ static void b_too_short(tu_buf *b) { tu_acpi_header(b, "IVRS", 2); tu_u32(b, 0);
 static void b_bad_revision(tu_buf *b) { std10(b, 3); size_t h = open10(b); sub_end(b, h); tu_finish(b); }
 static void b_40h_revision(tu_buf *b) { std10(b, 1); size_t h = open40(b); sub_end(b, h); tu_finish(b); }
 static void b_reserved(tu_buf *b) { ivrs_hdr(b, 2, 0x00800004u); size_t h = open10(b); sub_end(b, h); tu_finish(b); }
+static void b_reserved_common(tu_buf *b)
+{
+	std10(b, 2);
+	size_t h = open40(b);
+	b->b[h + 1] = 0xb0; /* the 10h-style PPRSup/PrefSup bits most firmware copies */
+	sub_end(b, h);
+	tu_finish(b);
+}
 static void b_zero_length(tu_buf *b) { std10(b, 2); size_t h = open10(b); (void)h; tu_finish(b); }
 static void b_too_small(tu_buf *b)
 {
@@ -734,6 +742,7 @@ static const struct diag_case {
 	{"ivrs.ivhd-40h-revision", b_40h_revision, false},
 	{"ivrs.reserved-bits", b_reserved, false},
 	{"ivrs.reserved-bits", b_ivmd_reserved, false},
+	{"ivrs.reserved-bits-common", b_reserved_common, false},
 	{"ivrs.zero-length", b_zero_length, false},
 	{"ivrs.subtable-too-short", b_too_small, false},
 	{"ivrs.subtable-past-end", b_past_end, false},
