@@ -209,6 +209,11 @@ static json_t *unit_json(const ims_model *m, size_t ui)
 		set(o, "include_pci_all", json_boolean(u->include_pci_all));
 		set(o, "size_field", json_integer(u->size_field));
 		set(o, "register_size", ims_json_hex(u->reg_size));
+		json_t *sc = json_array(); /* every device scope of this DRHD, in table order */
+		for (size_t i = 0; i < m->n_scopes; i++)
+			if (m->scopes[i].owner_kind == IMS_OWNER_DRHD && m->scopes[i].owner == ui)
+				json_array_append_new(sc, scope_json(&m->scopes[i]));
+		set(o, "scopes", sc);
 	} else {
 		set(o, "bdf", ims_json_bdf(u->segment, u->bdf));
 		set(o, "capability_offset", ims_json_hex(u->cap_offset));
