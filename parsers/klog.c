@@ -190,11 +190,12 @@ uint64_t ims_log_parser_hits(const ims_log_parser *p, size_t i)
 	return p && i < ims_klog_table_n ? p->hits[i] : 0;
 }
 
-/* The 256 commonest digrams of kernel-log message text, commonest first
+/* The 512 commonest digrams of kernel-log message text, commonest first
  * (counted at even offsets of the messages, timestamps stripped, over a set
  * of real dmesg logs; only the ranking is kept). Used to anchor each literal
  * on rare digrams: the prefilter's cost grows with how often anchors occur. */
-static const char common_digrams[513] =
+#define KLOG_N_COMMON 512u
+static const char common_digrams[2 * KLOG_N_COMMON + 1] =
 	"00:  0ff0x  :00:ine eremreedstted deats orpcesusonlesy] ngsei t "
 	" s r.0g  t [0-mex0AC0 ence fm veo r , itnePI aougeisri dictiioro"
 	" mtaidec pas01 iab[m (al-0n vindbl101] c20d[evarctXXxfcof]lintto"
@@ -202,16 +203,15 @@ static const char common_digrams[513] =
 	"otupI ch1 urraputr Rfe Mth2  e2:pocaoldosafoilty wnae:rc U..ulmo"
 	"p  D04pahaPM h lfinirnclutad08 o13rm Ielw brPC03eaiv 2s:Rehiefck"
 	"090.h 1:he141..1i_iglassmmk giom 3 E05c ts:1OS 4am07t:[i06SBllmi"
-	" Nso4 12os80ysprianuB  61116wi186440Stc_ryBI82ee0fCoLimdu sdDMpt";
-
-/* Estimated frequency of digram (a, b) (Zipf-like on its rank; 1 if unlisted). */
-static unsigned digram_weight(uint8_t a, uint8_t b)
-{
-	for (unsigned r = 0; r < 256; r++)
-		if ((uint8_t)common_digrams[2 * r] == a && (uint8_t)common_digrams[2 * r + 1] == b)
-			return 1000 / (r + 8);
-	return 1;
-}
+	" Nso4 12os80ysprianuB  61116wi186440Stc_ryBI82ee0fCoLimdu sdDMpt"
+	"rsketu vcdir6:n:2.oo0/3:agUSdrtc1-Adif H Lf _cgr8 zebauc-e=030.2"
+	"suv0tmduppIny:29) /iscierd6 np/ssh F_hauSeM 4:oans2450ddsk. owd."
+	"d-ewfaai3 r=0,15x8e0Pr/05 ccop[1ummb 80c2132Mo[du:AM79Kerr51 Bpi"
+	"7  Thdksim77criz /byEDD [sCPgsnn 5p_c0mpncDTd_a avPU60df521fI:e8"
+	"plNott19 GSSx1axNe0)ue g.3CI574872vaguDeRAhuspP Em kd0C 17xhx bi"
+	"lthpd,[b4.r:ofL 70t=lycp xsnf0fbfr4b441c +LNe_Ho7fhoS s/waSAA xe"
+	"ruxcMIIDTAX:5:9 ug33og]:FFbfe.xd=128a_nks,0aAPrfHC22luytSIFifcRQ"
+	"_it.joT bc65E#3fMA[0IO_lAS 'fsTa0d1/5.81s..4MB W5335/d-p67260bl_";
 
 static int add_lit(ims_log_parser *p, const char *s)
 {
@@ -287,8 +287,12 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 			p->kw_lit[p->n_kw++] = (int16_t)l;
 	}
 	/* Each literal is anchored on its rarest pair of adjacent digrams (by
-	 * common_digrams[]): one of the two lies at an
-	 * even offset of the message, so the scan tests every other position only. */
+	 * common_digrams[], Zipf-like weight 1000 / (rank + 8), 1 if unlisted):
+	 * one of the two lies at an even offset of the message, so the scan tests
+	 * every other position only. The digram map holds the weights meanwhile. */
+	for (unsigned r = KLOG_N_COMMON; r-- > 0;)
+		p->digram[(uint8_t)common_digrams[2 * r] | ((unsigned)(uint8_t)common_digrams[2 * r + 1] << 8)] =
+			(uint8_t)(1000 / (r + 8));
 	uint8_t off[KLOG_MAX_LITS], nd[KLOG_MAX_LITS];
 	p->stride = 2;
 	for (size_t i = 0; i < p->n_lits; i++) {
@@ -298,9 +302,11 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 		if (nd[i] == 1)
 			p->stride = 1; /* a 2-byte literal has one digram: test every position */
 		for (unsigned o = 0; o + nd[i] < len; o++) {
-			unsigned sc = digram_weight(l[o], l[o + 1]);
-			if (nd[i] == 2)
-				sc += digram_weight(l[o + 1], l[o + 2]);
+			unsigned sc = 0;
+			for (unsigned e = 0; e < nd[i]; e++) {
+				unsigned w = p->digram[l[o + e] | ((unsigned)l[o + e + 1] << 8)];
+				sc += w ? w : 1;
+			}
 			if (sc < bestscore) {
 				bestscore = sc;
 				best = o;
@@ -308,6 +314,7 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 		}
 		off[i] = (uint8_t)best;
 	}
+	memset(p->digram, 0, 65536);
 	/* anchor digrams -> open-addressed table of entry ranges (<= 320 keys in 512 slots) */
 	size_t k = 0;
 	for (size_t i = 0; i < p->n_lits; i++) {
@@ -373,10 +380,37 @@ fail:
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* "[   12.345678]" at s: returns bytes consumed (incl. one following space) or 0. */
+/* Weights of the fraction digits of a timestamp: 0.1 repeatedly divided by
+ * 10 (folded at compile time: the same doubles as dividing at run time). */
+static const double ts_frac[9] = {0.1, 0.1 / 10, 0.1 / 10 / 10, 0.1 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10,
+				  0.1 / 10 / 10 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10 / 10 / 10,
+				  0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10 / 10};
+
 static size_t mono_stamp(const char *s, size_t n, double *ts)
 {
 	if (n < 3 || s[0] != '[')
 		return 0;
+	if (n >= 15 && s[7] == '.' && s[14] == ']') {
+		/* dmesg's own "[%5lu.%06lu]": the general path's value, without its loops */
+		size_t j = 1;
+		while (j < 6 && s[j] == ' ')
+			j++;
+		bool ok = true;
+		uint64_t iv = 0;
+		for (size_t k = j; k < 7; k++) {
+			ok &= is_digit(s[k]);
+			iv = iv * 10 + (uint64_t)(s[k] - '0');
+		}
+		for (size_t k = 8; k < 14; k++)
+			ok &= is_digit(s[k]);
+		if (ok) {
+			double v = (double)iv;
+			for (size_t k = 0; k < 6; k++)
+				v += (s[8 + k] - '0') * ts_frac[k];
+			*ts = v;
+			return n > 15 && s[15] == ' ' ? 16 : 15;
+		}
+	}
 	size_t i = 1;
 	while (i < n && s[i] == ' ')
 		i++;
@@ -388,16 +422,10 @@ static size_t mono_stamp(const char *s, size_t n, double *ts)
 	if (i == d0 || i >= n)
 		return 0;
 	if (s[i] == '.') {
-		/* the weights of the fraction digits, as 0.1 repeatedly divided by 10
-		 * (folded at compile time: the same doubles as dividing at run time) */
-		static const double frac[9] = {0.1, 0.1 / 10, 0.1 / 10 / 10, 0.1 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10,
-					       0.1 / 10 / 10 / 10 / 10 / 10, 0.1 / 10 / 10 / 10 / 10 / 10 / 10,
-					       0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10,
-					       0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10 / 10};
 		i++;
 		size_t f0 = i;
 		while (i < n && is_digit(s[i]) && i - f0 < 9) {
-			v += (s[i] - '0') * frac[i - f0];
+			v += (s[i] - '0') * ts_frac[i - f0];
 			i++;
 		}
 	}
