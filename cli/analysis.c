@@ -63,8 +63,10 @@ const ims_rule_info ims_rules[] = {
 	{"ivrs-ivinfo-reserved", IMS_SEV_WARNING, "IVinfo reserved bits 4:2 or 31:23 set (fwts IVRSReservedBitsNonZero)"},
 	{"ivhd-40h-revision", IMS_SEV_WARNING, "IVHD type 40h in an IVRS whose revision is not 2 (fwts IVRSBadRevision)"},
 	{"ivhd-info-reserved", IMS_SEV_WARNING, "IVHD IOMMU Info reserved bits 7:5 or 15:13 set (fwts)"},
-	{"ivhd-flags-reserved", IMS_SEV_WARNING, "IVHD 11h/40h flags bits 7:6 set (fwts)"},
-	{"ivhd-attributes-reserved", IMS_SEV_WARNING, "IVHD 11h/40h attribute bits 12:0 or 31:28 set (fwts)"},
+	{"ivhd-flags-reserved", IMS_SEV_INFO,
+	 "IVHD 11h/40h flags bits 7:6 set (fwts); most shipped firmware copies them from the 10h flags, Linux ignores them"},
+	{"ivhd-attributes-reserved", IMS_SEV_INFO,
+	 "IVHD 11h/40h attribute bits 12:0 or 31:28 set (fwts); common in shipped firmware, Linux ignores them"},
 	{"ivhd-entry-unknown", IMS_SEV_WARNING, "IVHD device entry of an undefined type (fwts IVRSBadType); Linux skips it"},
 	{"ivrs-subtable-unknown", IMS_SEV_WARNING,
 	 "IVRS subtable of an undefined type (fwts IVRSBadIVHDType); Linux ignores it (e.g. Lenovo type 0x51)"},
@@ -369,6 +371,15 @@ static const struct {
 	{"dmar-no-drhd", {"dmar.no-drhd"}},
 	{"dmar-too-short", {"dmar.too-short"}},
 	{"dmar-bad-checksum", {"acpi.bad-checksum"}},
+	{"ivrs-revision-invalid", {"ivrs.bad-revision"}},
+	{"ivhd-40h-revision", {"ivrs.ivhd-40h-revision"}},
+	{"ivrs-ivinfo-reserved", {"ivrs.reserved-bits"}},
+	{"ivhd-info-reserved", {"ivrs.reserved-bits"}},
+	{"ivmd-flags-reserved", {"ivrs.reserved-bits"}},
+	{"ivhd-flags-reserved", {"ivrs.reserved-bits-common"}},
+	{"ivhd-attributes-reserved", {"ivrs.reserved-bits-common"}},
+	{"ivhd-entry-unknown", {"ivrs.entry-unknown"}},
+	{"ivrs-subtable-unknown", {"ivrs.unknown-subtable"}},
 };
 
 static bool rule_covered(const ims_model *m, const char *rule)
@@ -728,7 +739,9 @@ static void rules_dmar(ctx *c)
 					     m->dmar.flags);
 		f_ev(f, ev_table(m, dt, 37, "DMAR Flags"));
 	}
-	if (nintel && m->madt.present) {
+	/* With INTR_REMAP clear the kernel never looks at IOAPIC/HPET scopes
+	 * (dmar_ir_support() is 0): dmar-ir-unsupported is the whole story. */
+	if (nintel && m->madt.present && m->dmar.intr_remap) {
 		for (size_t i = 0; i < m->n_ioapics; i++) {
 			const ims_ioapic *io = &m->ioapics[i];
 			if (unit_has_special(m, IMS_VENDOR_INTEL, IMS_SPECIAL_IOAPIC, io->id, NULL, NULL))

@@ -95,6 +95,18 @@ static void test_ioapic_coverage(void **state)
 	ims_analysis_free(&a);
 	ims_model_free(m);
 
+	/* INTR_REMAP clear: the kernel never checks IOAPIC scopes; the flag is the
+	 * finding (dmar-ir-unsupported), IR is still predicted off. */
+	m = intel_model(0);
+	m->dmar.flags = 0;
+	m->dmar.intr_remap = false;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "ioapic-not-in-dmar"));
+	assert_true(has_rule(&a, "dmar-ir-unsupported"));
+	assert_int_equal(a.answers[IMS_Q_INTERRUPT_REMAPPING].verdict, IMS_V_NO);
+	ims_analysis_free(&a);
+	ims_model_free(m);
+
 	m = intel_model(2); /* covered: no finding, IR unknown without a log */
 	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
 	assert_false(has_rule(&a, "ioapic-not-in-dmar"));
