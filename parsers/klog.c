@@ -390,27 +390,6 @@ static size_t mono_stamp(const char *s, size_t n, double *ts)
 {
 	if (n < 3 || s[0] != '[')
 		return 0;
-	if (n >= 15 && s[7] == '.' && s[14] == ']') {
-		/* dmesg's own "[%5lu.%06lu]": the general path's value, without its loops */
-		size_t j = 1;
-		while (j < 6 && s[j] == ' ')
-			j++;
-		bool ok = true;
-		uint64_t iv = 0;
-		for (size_t k = j; k < 7; k++) {
-			ok &= is_digit(s[k]);
-			iv = iv * 10 + (uint64_t)(s[k] - '0');
-		}
-		for (size_t k = 8; k < 14; k++)
-			ok &= is_digit(s[k]);
-		if (ok) {
-			double v = (double)iv;
-			for (size_t k = 0; k < 6; k++)
-				v += (s[8 + k] - '0') * ts_frac[k];
-			*ts = v;
-			return n > 15 && s[15] == ' ' ? 16 : 15;
-		}
-	}
 	size_t i = 1;
 	while (i < n && s[i] == ' ')
 		i++;
