@@ -9,6 +9,7 @@
  * fwts src/acpi/{dmar,ivrs} (see ../shared/docs/validation-checks.md).
  */
 #include "analysis.h"
+#include "iommuscope/klog.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -47,7 +48,7 @@ const ims_rule_info ims_rules[] = {
 	{"rmrr-range-invalid", IMS_SEV_WARNING,
 	 "RMRR base/end not 4 KiB aligned or end < base (fwts InvalidRMRRRangeAddr; Linux 'Your BIOS is broken; bad RMRR')"},
 	{"rmrr-not-e820-reserved", IMS_SEV_WARNING,
-	 "RMRR not inside one e820 reserved/ACPI NVS range: Linux 'No firmware reserved region can cover this RMRR' + taint"},
+	 "RMRR not in e820 reserved memory (Linux 6.1+: or ACPI NVS): Linux 'No firmware reserved region can cover this RMRR' + taint"},
 	{"rhsa-no-unit", IMS_SEV_WARNING, "RHSA names a register base no DRHD has: Linux 'RHSA refers to non-existent DMAR unit' + taint"},
 	{"dmar-ir-unsupported", IMS_SEV_WARNING,
 	 "DMAR flags bit0 INTR_REMAP is clear: Linux will not enable interrupt remapping (and x2APIC needs it)"},
@@ -967,27 +968,88 @@ static bool same_devices(const ims_model *m, const ims_region *a, const ims_regi
 	return true;
 }
 
-static bool e820_covers(const ims_kfacts *k, uint64_t base, uint64_t end)
+/* __e820__mapped_all(start, end + 1, type): the e820 entries of that type (0 =
+ * any), walked in table order, cover [start, end] contiguously; returns the
+ * entry completing the cover, -1 if none. */
+static long e820_mapped_all(const ims_kfacts *k, uint64_t start, uint64_t end, int type)
 {
-	/* arch_rmrr_sanity_check: e820__get_entry_type(start, end) must be RESERVED or NVS,
-	 * i.e. the range lies within contiguous entries of one of these types. */
-	for (int type = 2; type <= 4; type += 2) {
-		uint64_t cur = base;
-		bool progress = true;
-		while (progress) {
-			progress = false;
-			for (size_t i = 0; i < k->n_e820; i++) {
-				const ims_kf_range *r = &k->e820[i];
-				if (r->type == type && r->base <= cur && r->end >= cur) {
-					if (r->end >= end)
-						return true;
-					cur = r->end + 1;
-					progress = true;
-				}
-			}
+	uint64_t cur = start;
+	for (size_t i = 0; i < k->n_e820; i++) {
+		const ims_kf_range *r = &k->e820[i];
+		if ((type && r->type != type) || r->base > end || r->end < cur)
+			continue;
+		if (r->base <= cur) {
+			if (r->end >= end)
+				return (long)i;
+			cur = r->end + 1;
 		}
 	}
-	return false;
+	return -1;
+}
+
+/* Kernel version "X.Y..." as X * 1000 + Y, -1 unknown. */
+static int kver(const char *v)
+{
+	unsigned a, b;
+	if (!v || sscanf(v, "%u.%u", &a, &b) != 2 || a > 100 || b > 999)
+		return -1;
+	return (int)(a * 1000 + b);
+}
+
+/*
+ * arch_rmrr_sanity_check (x86, 5.6+, dmar.c calls it for every RMRR):
+ *  5.6-6.0: e820__mapped_all(base, end + 1, E820_TYPE_RESERVED), i.e. reserved
+ *           entries cover the RMRR contiguously;
+ *  6.1+ (5566e68d829f, also in 5.10.y/5.15.y stable): e820__get_entry_type(base,
+ *           end + 1) is RESERVED or NVS: entries of any type cover the RMRR
+ *           contiguously and the one completing the cover is reserved/NVS.
+ * Returns 0 ok, 1 the 6.1+ check fails, 2 only the 5.6-6.0 check fails.
+ */
+static int e820_rmrr_check(const ims_kfacts *k, uint64_t base, uint64_t end)
+{
+	long any = e820_mapped_all(k, base, end, 0);
+	int t = any >= 0 ? k->e820[any].type : 0;
+	if (t != (int)IMS_E820_RESERVED && t != (int)IMS_E820_NVS)
+		return 1;
+	return e820_mapped_all(k, base, end, (int)IMS_E820_RESERVED) >= 0 ? 0 : 2;
+}
+
+/* The e820 entry holding addr (else the first entry), for evidence. */
+static const ims_kf_range *e820_at(const ims_kfacts *k, uint64_t addr)
+{
+	for (size_t i = 0; i < k->n_e820; i++)
+		if (k->e820[i].base <= addr && k->e820[i].end >= addr)
+			return &k->e820[i];
+	return &k->e820[0];
+}
+
+static void rmrr_e820_finding(ctx *c, uint64_t base, uint64_t end, ims_evidence rmrr_ev)
+{
+	const ims_kfacts *k = c->k;
+	int r = e820_rmrr_check(k, base, end);
+	int v = kver(k->kernel_version);
+	if (!r || (r == 2 && (v < 5006 || v >= 6001)))
+		return; /* r == 2 matters only to 5.6-6.0 */
+	const ims_kf_range *e = e820_at(k, base);
+	char what[64];
+	snprintf(what, sizeof(what), "e820 %s [0x%" PRIx64 "-0x%" PRIx64 "]", ims_e820_type_name((uint32_t)e->type),
+		 e->base, e->end);
+	ims_finding *f;
+	if (r == 2)
+		f = add_finding(c, "rmrr-not-e820-reserved",
+				"RMRR [0x%" PRIx64 "-0x%" PRIx64 "] is not inside e820 reserved memory: Linux %s warns 'No firmware "
+				"reserved region can cover this RMRR' (6.1+ and later 5.10/5.15 also accept ACPI NVS)",
+				base, end, k->kernel_version);
+	else if (e->base <= base && e->end >= base)
+		f = add_finding(c, "rmrr-not-e820-reserved",
+				"RMRR [0x%" PRIx64 "-0x%" PRIx64 "] is not inside e820 reserved or ACPI NVS memory (it starts in %s memory)",
+				base, end, ims_e820_type_name((uint32_t)e->type));
+	else
+		f = add_finding(c, "rmrr-not-e820-reserved",
+				"RMRR [0x%" PRIx64 "-0x%" PRIx64 "] is not inside e820 reserved or ACPI NVS memory (no e820 entry holds its base)",
+				base, end);
+	f_ev(f, rmrr_ev);
+	f_ev(f, ev_log(&e->ref, what));
 }
 
 static void rules_regions(ctx *c)
@@ -1015,15 +1077,14 @@ static void rules_regions(ctx *c)
 				f_ev(f, ev_table(m, b->table, b->offset, "%s", region_name(b)));
 			}
 		}
-		if (a->kind == IMS_REGION_RMRR && k->present && k->n_e820 && a->end >= a->base &&
-		    !e820_covers(k, a->base, a->end)) {
-			ims_finding *f = add_finding(c, "rmrr-not-e820-reserved",
-						     "RMRR [0x%" PRIx64 "-0x%" PRIx64 "] is not inside one e820 reserved or ACPI NVS range",
-						     a->base, a->end);
-			f_ev(f, ev_table(m, a->table, a->offset + 8, "RMRR base/limit"));
-			f_ev(f, ev_log(&k->e820[0].ref, "e820 map"));
-		}
+		if (a->kind == IMS_REGION_RMRR && k->present && k->n_e820 && a->end >= a->base)
+			rmrr_e820_finding(c, a->base, a->end, ev_table(m, a->table, a->offset + 8, "RMRR base/limit"));
 	}
+	/* log only: the RMRR lines against the same log's e820 map */
+	if (!m->dmar.present && k->present && k->n_e820)
+		for (size_t i = 0; i < k->n_rmrrs; i++)
+			if (k->rmrrs[i].end >= k->rmrrs[i].base)
+				rmrr_e820_finding(c, k->rmrrs[i].base, k->rmrrs[i].end, ev_log(&k->rmrrs[i].ref, "DMAR: RMRR base/end"));
 	/* direct-mapped devices */
 	for (size_t i = 0; i < c->a->n_directs; i++) {
 		const ims_direct *d = &c->a->directs[i];
@@ -1158,9 +1219,20 @@ static void rules_kernel(ctx *c)
 			f_ev(f, ev_log(&k->faults[i].ref, "DMA fault"));
 	}
 	for (size_t i = 0; i < k->n_direct_refused; i++) {
-		ims_finding *f = add_finding(c, "kernel-direct-map-refused",
-					     "the kernel refused a device that firmware requires to be 1:1 mapped");
-		f_ev(f, ev_log(&k->direct_refused[i].ref, NULL));
+		const ims_kbdfref *r = &k->direct_refused[i];
+		ims_finding *f;
+		if (r->bdf_known) {
+			char b1[16];
+			bdfs(b1, r->segment, r->bdf);
+			const ims_kf_pci *p = kpci_find(k, r->segment, r->bdf);
+			f = add_finding(c, "kernel-direct-map-refused",
+					"the kernel refused %s (%s): firmware requires it to be 1:1 mapped (RMRR/IVMD)", b1,
+					ims_class_name(p ? p->class_code : 0xffffffffu));
+		} else {
+			f = add_finding(c, "kernel-direct-map-refused",
+					"the kernel refused a device that firmware requires to be 1:1 mapped");
+		}
+		f_ev(f, ev_log(&r->ref, NULL));
 	}
 	if (k->acs_override.seen) {
 		ims_finding *f = add_finding(c, "kernel-acs-override", "ACS override active: IOMMU groups are not trustworthy");
@@ -1193,13 +1265,16 @@ static void rules_kernel(ctx *c)
 			} else if (kt && ti >= 0) {
 				const ims_table *t = &m->tables[ti];
 				if (kt->length != t->length || kt->revision != t->revision ||
-				    (kt->oem_revision != 0xffffffffu && kt->oem_revision != t->oem_revision) ||
+				    (kt->has_oem_revision && kt->oem_revision != t->oem_revision) ||
 				    !ascii_eq(kt->oem_table_id, t->oem_table_id)) {
+					char lrev[16] = "?";
+					if (kt->has_oem_revision)
+						snprintf(lrev, sizeof(lrev), "0x%x", kt->oem_revision);
 					ims_finding *f = add_finding(
 						c, "log-table-differs",
-						"%s in the dump: length 0x%x rev %u OEM table '%s'; in the log: length 0x%x rev %u OEM table '%s'",
-						sigs[s], t->length, t->revision, t->oem_table_id, kt->length, kt->revision,
-						kt->oem_table_id);
+						"%s in the dump: length 0x%x rev %u OEM table '%s' OEM rev 0x%x; in the log: length 0x%x rev %u OEM table '%s' OEM rev %s",
+						sigs[s], t->length, t->revision, t->oem_table_id, t->oem_revision, kt->length,
+						kt->revision, kt->oem_table_id, lrev);
 					f_ev(f, ev_table(m, ti, 0, "%s header", sigs[s]));
 					f_ev(f, ev_log(&kt->ref, NULL));
 				}
@@ -1399,6 +1474,17 @@ static void build_devices(ctx *c)
 			d->ev[d->nev++] = ev_log(&p->ref, "PCI enumeration (class code)");
 		if (p->group_ref.seen && d->nev < 3)
 			d->ev[d->nev++] = ev_log(&p->group_ref, "Adding to iommu group");
+		const ims_kbdfref *refused = NULL;
+		for (size_t j = 0; j < k->n_direct_refused && !refused; j++)
+			if (k->direct_refused[j].bdf_known && k->direct_refused[j].segment == p->segment &&
+			    k->direct_refused[j].bdf == p->bdf)
+				refused = &k->direct_refused[j];
+		if (refused) {
+			if (d->nev < 3)
+				d->ev[d->nev++] = ev_log(&refused->ref, "kernel refused it: 1:1 mapping required");
+			else
+				d->ev[2] = ev_log(&refused->ref, "kernel refused it: 1:1 mapping required");
+		}
 		for (size_t j = 0; j < a->n_directs; j++) {
 			const ims_direct *x = &a->directs[j];
 			if (x->segment == p->segment && p->bdf >= x->bdf && p->bdf <= x->last) {
@@ -1469,6 +1555,11 @@ static void build_devices(ctx *c)
 			else
 				snprintf(d->verdict_text + l, sizeof(d->verdict_text) - l,
 					 "; has an RMRR but USB/GPU RMRRs are relaxable");
+		}
+		if (refused) {
+			size_t l = strlen(d->verdict_text);
+			snprintf(d->verdict_text + l, sizeof(d->verdict_text) - l,
+				 "; the kernel refused it (firmware requires a 1:1 mapping)");
 		}
 	}
 }
@@ -1702,12 +1793,19 @@ static void answer_dma(ctx *c)
 		yes = &k->amd_found;
 	if (!yes && k->amd_ir_enabled.seen)
 		yes = &k->amd_ir_enabled;
+	/* <= 5.4: amd_iommu_init_dma_ops() prints the flush policy once AMD-Vi is up */
+	if (!yes && k->amd_lazy_legacy.seen && !k->amd_init_failed.seen && !k->amd_ivrs_bad_checksum.seen)
+		yes = &k->amd_lazy_legacy;
+	if (!yes && k->amd_strict_legacy.seen && !k->amd_init_failed.seen && !k->amd_ivrs_bad_checksum.seen)
+		yes = &k->amd_strict_legacy;
 	if (yes) {
 		q->verdict = IMS_V_YES;
 		q->basis = IMS_BASIS_LOG;
 		a_ev(q, ev_log(yes, yes == &k->intel_active ? "DMAR: Intel(R) Virtualization Technology for Directed I/O"
 				    : yes == &k->amd_found ? "AMD-Vi: IOMMU found/initialised"
 				    : yes == &k->amd_ir_enabled ? "AMD-Vi: Interrupt remapping enabled"
+				    : yes == &k->amd_lazy_legacy || yes == &k->amd_strict_legacy ? "AMD-Vi: IO/TLB flush policy (DMA ops set up)"
+				    : yes == &k->amd_passthrough_legacy ? "AMD-Vi: Initialized for Passthrough Mode"
 								: "Adding to iommu group"));
 		bool fromcl;
 		dd_mode(k, q->detail, sizeof(q->detail), q, &fromcl);
@@ -1717,6 +1815,7 @@ static void answer_dma(ctx *c)
 		set_reason(q, "%s%s%s", yes == &k->intel_active ? "VT-d finished initialising ('Intel(R) Virtualization Technology for Directed I/O')" :
 					   yes == &k->amd_passthrough_legacy ? "AMD-Vi initialised in passthrough mode" :
 					   yes == &k->amd_found || yes == &k->amd_ir_enabled ? "AMD-Vi initialised" :
+					   yes == &k->amd_lazy_legacy || yes == &k->amd_strict_legacy ? "AMD-Vi set up DMA remapping (IO/TLB flush policy line)" :
 										  "devices were added to IOMMU groups",
 			   c->a->dma_mode[0] ? "; default DMA domain: " : "",
 			   c->a->dma_mode);
@@ -2383,9 +2482,8 @@ int ims_kfacts_from_model(const ims_model *m, ims_kfacts *k)
 			k->x2apic_no_ir = kref(b, n->line, n->text);
 		else if (!strcmp(n->kind, "unknown-option") && text_has(n->text, "AMD-Vi") && !k->amd_unknown_option.seen)
 			k->amd_unknown_option = kref(b, n->line, n->text);
-		else if (text_has(n->text, "Initialized for Passthrough Mode") && !k->amd_passthrough_legacy.seen)
-			k->amd_passthrough_legacy = kref(b, n->line, n->text);
 	}
+	k->amd_passthrough_legacy = kflagref(b, &b->amd_passthrough, 1);
 	/* interrupt remapping (both vendors) */
 	bool amd_like = b->n_amd_iommus || b->ivrs_table.state == 1 || b->has_efr_line || b->has_global_efr;
 	if (b->ir.state == 1) {
@@ -2418,7 +2516,7 @@ int ims_kfacts_from_model(const ims_model *m, ims_kfacts *k)
 	}
 
 	/* default domain */
-	if (b->default_domain[0]) {
+	if (b->default_domain[0] && b->default_domain_source != IMS_KDOM_SRC_DRIVER) {
 		k->default_domain = kref(b, b->default_domain_line, NULL);
 		k->dd_type = !strcmp(b->default_domain, "Translated")	 ? IMS_DD_TRANSLATED
 			     : !strcmp(b->default_domain, "Passthrough") ? IMS_DD_PASSTHROUGH
@@ -2475,8 +2573,18 @@ int ims_kfacts_from_model(const ims_model *m, ims_kfacts *k)
 		t->revision = a->revision;
 		memcpy(t->oem_id, a->oem_id, sizeof(t->oem_id));
 		memcpy(t->oem_table_id, a->oem_table_id, sizeof(t->oem_table_id));
-		t->oem_revision = 0xffffffffu; /* not in the kernel view */
+		t->has_oem_revision = a->has_oem_revision;
+		t->oem_revision = a->has_oem_revision ? a->oem_revision : 0;
 		t->ref = kref(b, a->line, NULL);
+	}
+	/* e820 map */
+	KALLOC(k, e820, b->n_e820);
+	for (size_t i = 0; i < b->n_e820; i++) {
+		ims_kf_range *r = &k->e820[k->n_e820++];
+		r->base = b->e820[i].start;
+		r->end = b->e820[i].end;
+		r->type = (int)(b->e820[i].type <= 0x7fffffffu ? b->e820[i].type : 0x7fffffffu);
+		r->ref = kref(b, b->e820[i].line, NULL);
 	}
 	KALLOC(k, table_upgrades, b->n_upgrades);
 	for (size_t i = 0; i < b->n_upgrades; i++)
@@ -2552,18 +2660,28 @@ int ims_kfacts_from_model(const ims_model *m, ims_kfacts *k)
 			k->amd_init_failed = r;
 		}
 	}
-	/* VFIO refusals because of RMRR / 1:1 requirements */
-	size_t nref = 0;
-	for (size_t i = 0; i < b->n_notes; i++)
-		if (b->notes[i].kind && !strcmp(b->notes[i].kind, "rmrr-blocks-assignment"))
-			nref++;
-	KALLOC(k, direct_refused, nref);
-	for (size_t i = 0; i < b->n_notes; i++)
-		if (b->notes[i].kind && !strcmp(b->notes[i].kind, "rmrr-blocks-assignment"))
-			k->direct_refused[k->n_direct_refused++].ref = kref(b, b->notes[i].line, b->notes[i].text);
+	/* VFIO refusals because of RMRR / 1:1 requirements, with the device of the line's prefix */
+	KALLOC(k, direct_refused, b->n_refusals);
+	for (size_t i = 0; i < b->n_refusals; i++) {
+		const ims_krefusal *r = &b->refusals[i];
+		ims_kbdfref *d = &k->direct_refused[k->n_direct_refused++];
+		d->segment = r->segment;
+		d->bdf = r->bdf;
+		d->bdf_known = r->bdf_known;
+		d->ref = kref(b, r->line, r->text);
+	}
 
-	/* vendor and completeness */
-	if (amd_like && !b->n_dmar_units)
+	/* vendor: the boot CPU line; else guessed from the IOMMU lines (the firmware's
+	 * IVRS/DMAR; "DMAR: IOMMU enabled" alone is only the intel_iommu=on echo) */
+	if (b->cpu_line)
+		k->cpu = kref(b, b->cpu_line, b->cpu_model[0] ? b->cpu_model : NULL);
+	if (!strcmp(b->cpu_vendor, "Intel"))
+		k->cpu_vendor = IMS_VENDOR_INTEL;
+	else if (!strcmp(b->cpu_vendor, "AMD") || !strcmp(b->cpu_vendor, "Hygon"))
+		k->cpu_vendor = IMS_VENDOR_AMD; /* Hygon: AMD-Vi (IVRS) IOMMU */
+	else if (b->cpu_vendor[0])
+		k->cpu_vendor = 0; /* Centaur/Zhaoxin: neither vendor's firmware wording */
+	else if (amd_like && !b->n_dmar_units)
 		k->cpu_vendor = IMS_VENDOR_AMD;
 	else if (b->n_dmar_units || b->vtd_enabled.state == 1 || b->dmar_table.state == 1)
 		k->cpu_vendor = IMS_VENDOR_INTEL;

@@ -70,6 +70,7 @@ typedef struct ims_kf_table {   /* "ACPI: DMAR 0x... 0000A8 (v01 INTEL  KBL  000
 	uint8_t revision;
 	char oem_id[7], oem_table_id[9];
 	uint32_t oem_revision;
+	bool has_oem_revision;  /* the log line showed the OEM revision column */
 	ims_kref ref;
 } ims_kf_table;
 
@@ -88,7 +89,9 @@ typedef struct ims_kfacts {
 	bool present;           /* a kernel log was given */
 	bool log_complete;      /* boot start and end of early init both seen */
 	bool log_start_seen;    /* "Linux version" / "Command line" present */
-	int cpu_vendor;         /* 0 unknown, IMS_VENDOR_INTEL, IMS_VENDOR_AMD */
+	int cpu_vendor;         /* 0 unknown, IMS_VENDOR_INTEL, IMS_VENDOR_AMD (boot CPU line first,
+				 * else guessed from IOMMU lines) */
+	ims_kref cpu;           /* "smpboot: CPU0: ..." / "Performance Events: ... PMU driver" */
 	const char *kernel_version;   /* borrowed, may be NULL */
 	ims_kref cmdline;       /* text = the command line itself */
 	ims_kref dmi;           /* text = "Vendor Product, BIOS ..." */

@@ -129,11 +129,30 @@ static json_t *boot_json(const ims_kboot *b)
 		set(t, "revision", json_integer(a->revision));
 		set(t, "oem_id", json_string(a->oem_id));
 		set(t, "oem_table_id", json_string(a->oem_table_id));
+		set(t, "oem_revision", a->has_oem_revision ? json_integer(a->oem_revision) : json_null());
 		set(t, "line", json_integer(a->line));
 		json_array_append_new(acpi, t);
 	}
 	set(o, "acpi_tables", acpi);
 	set(o, "acpi_table_upgrades", klines(b->upgrades, b->n_upgrades));
+	json_t *e8 = json_array();
+	for (size_t i = 0; i < b->n_e820; i++) {
+		const ims_ke820 *e = &b->e820[i];
+		json_t *j = json_object();
+		set(j, "start", hex(e->start));
+		set(j, "end", hex(e->end));
+		set(j, "type", json_integer(e->type));
+		set(j, "type_name", json_string(ims_e820_type_name(e->type)));
+		set(j, "line", json_integer(e->line));
+		json_array_append_new(e8, j);
+	}
+	set(o, "e820", e8);
+	set(o, "e820_dropped", json_integer(b->n_e820_dropped));
+	json_t *cpu = json_object();
+	set(cpu, "vendor", b->cpu_vendor[0] ? json_string(b->cpu_vendor) : json_null());
+	set(cpu, "model", b->cpu_model[0] ? json_string(b->cpu_model) : json_null());
+	set(cpu, "line", b->cpu_line ? json_integer(b->cpu_line) : json_null());
+	set(o, "cpu", cpu);
 
 	json_t *in = json_object();
 	set(in, "host_address_width", b->haw ? json_integer(b->haw) : json_null());
@@ -222,6 +241,8 @@ static json_t *boot_json(const ims_kboot *b)
 	set(amd, "x2apic", kflag(b->amd_x2apic));
 	set(amd, "iommuv2", kflag(b->amd_iommuv2));
 	set(amd, "perf_counters", kflag(b->amd_perf));
+	set(amd, "passthrough_mode", kflag(b->amd_passthrough));
+	set(amd, "dma_ops", kflag(b->amd_dma_ops));
 	set(amd, "ivhd_type", b->amd_ivhd_type ? hex(b->amd_ivhd_type) : json_null());
 	json_t *hids = json_array();
 	for (size_t i = 0; i < b->n_hids; i++) {
@@ -242,6 +263,7 @@ static json_t *boot_json(const ims_kboot *b)
 	set(dd, "type", b->default_domain[0] ? json_string(b->default_domain) : json_null());
 	set(dd, "source", b->default_domain_source == IMS_KDOM_SRC_CMDLINE ? json_string("cmdline")
 			  : b->default_domain_source == IMS_KDOM_SRC_DEFAULT ? json_string("kernel-default")
+			  : b->default_domain_source == IMS_KDOM_SRC_DRIVER  ? json_string("driver")
 									       : json_null());
 	set(dd, "line", b->default_domain_line ? json_integer(b->default_domain_line) : json_null());
 	set(o, "default_domain", dd);
@@ -256,6 +278,18 @@ static json_t *boot_json(const ims_kboot *b)
 	set(o, "dmar_table_listed", kflag(b->dmar_table));
 	set(o, "ivrs_table_listed", kflag(b->ivrs_table));
 	set(o, "vfio", klines(b->vfio, b->n_vfio));
+	json_t *rf = json_array();
+	for (size_t i = 0; i < b->n_refusals; i++) {
+		const ims_krefusal *r = &b->refusals[i];
+		json_t *j = json_object();
+		set(j, "device", r->device[0] ? json_string(r->device) : json_null());
+		set(j, "address", r->bdf_known ? bdf(r->segment, r->bdf) : json_null());
+		set(j, "line", json_integer(r->line));
+		set(j, "text", json_string(r->text));
+		json_array_append_new(rf, j);
+	}
+	set(o, "direct_map_refusals", rf);
+	set(o, "direct_map_refusals_dropped", json_integer(b->n_refusals_dropped));
 
 	json_t *pci = json_array();
 	for (size_t i = 0; i < b->n_pci; i++) {

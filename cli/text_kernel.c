@@ -36,6 +36,20 @@ static void boot_text(FILE *out, const ims_kboot *b, bool verbose)
 		fprintf(out, "  %-28s %s (line %u)\n", "Kernel", b->version, b->version_line);
 	if (b->dmi[0])
 		fprintf(out, "  %-28s %s (line %u)\n", "DMI", b->dmi, b->dmi_line);
+	if (b->cpu_line)
+		fprintf(out, "  %-28s %s%s%s (line %u)\n", "CPU", b->cpu_vendor[0] ? b->cpu_vendor : "vendor unknown",
+			b->cpu_model[0] ? ": " : "", b->cpu_model, b->cpu_line);
+	if (b->n_e820) {
+		size_t nres = 0;
+		for (size_t i = 0; i < b->n_e820; i++)
+			nres += b->e820[i].type == IMS_E820_RESERVED || b->e820[i].type == IMS_E820_NVS;
+		fprintf(out, "  %-28s %zu entries, %zu reserved/ACPI NVS%s (lines %u-%u)\n", "e820 map", b->n_e820, nres,
+			b->n_e820_dropped ? ", cap reached" : "", b->e820[0].line, b->e820[b->n_e820 - 1].line);
+		if (verbose)
+			for (size_t i = 0; i < b->n_e820; i++)
+				fprintf(out, "    0x%016llx-0x%016llx %s (line %u)\n", (unsigned long long)b->e820[i].start,
+					(unsigned long long)b->e820[i].end, ims_e820_type_name(b->e820[i].type), b->e820[i].line);
+	}
 	if (b->cmdline_line) {
 		fprintf(out, "  %-28s (line %u)", "IOMMU parameters", b->cmdline_line);
 		if (!b->n_params)
@@ -53,7 +67,9 @@ static void boot_text(FILE *out, const ims_kboot *b, bool verbose)
 	fprintf(out, "\n");
 	if (b->default_domain[0])
 		fprintf(out, "  %-28s %s%s (line %u)\n", "Default domain", b->default_domain,
-			b->default_domain_source == IMS_KDOM_SRC_CMDLINE ? ", set on the command line" : "",
+			b->default_domain_source == IMS_KDOM_SRC_CMDLINE  ? ", set on the command line"
+			: b->default_domain_source == IMS_KDOM_SRC_DRIVER ? ", from the AMD-Vi driver line"
+									  : "",
 			b->default_domain_line);
 	if (b->tlb_policy[0])
 		fprintf(out, "  %-28s %s (line %u)\n", "TLB invalidation", b->tlb_policy, b->tlb_policy_line);
@@ -70,8 +86,11 @@ static void boot_text(FILE *out, const ims_kboot *b, bool verbose)
 		const ims_kacpi *a = &b->acpi[i];
 		if (!verbose && strcmp(a->signature, "DMAR") && strcmp(a->signature, "IVRS"))
 			continue;
-		fprintf(out, "  ACPI %-23s 0x%llx, %u bytes, v%02u %s %s (line %u)\n", a->signature,
-			(unsigned long long)a->address, a->length, a->revision, a->oem_id, a->oem_table_id, a->line);
+		fprintf(out, "  ACPI %-23s 0x%llx, %u bytes, v%02u %s %s", a->signature, (unsigned long long)a->address,
+			a->length, a->revision, a->oem_id, a->oem_table_id);
+		if (a->has_oem_revision)
+			fprintf(out, " OEM rev 0x%08x", a->oem_revision);
+		fprintf(out, " (line %u)\n", a->line);
 	}
 	for (size_t i = 0; i < b->n_upgrades; i++)
 		fprintf(out, "  ACPI table upgrade: %s (line %u)\n", b->upgrades[i].text, b->upgrades[i].line);
@@ -152,6 +171,7 @@ static void boot_text(FILE *out, const ims_kboot *b, bool verbose)
 	flagline(out, "AMD x2APIC", b->amd_x2apic);
 	flagline(out, "AMD IOMMUv2", b->amd_iommuv2);
 	flagline(out, "AMD perf counters", b->amd_perf);
+	flagline(out, "AMD passthrough mode", b->amd_passthrough);
 	for (size_t i = 0; i < b->n_hids; i++)
 		fprintf(out, "    ACPI HID %s uid %s -> rdevid %u (%s, line %u)\n", b->hids[i].hid, b->hids[i].uid,
 			b->hids[i].rdevid, b->hids[i].source, b->hids[i].line);
@@ -164,6 +184,9 @@ static void boot_text(FILE *out, const ims_kboot *b, bool verbose)
 	flagline(out, "VFIO: no IR support", b->vfio_no_ir);
 	for (size_t i = 0; i < b->n_vfio; i++)
 		fprintf(out, "    vfio: %s (line %u)\n", b->vfio[i].text, b->vfio[i].line);
+	for (size_t i = 0; i < b->n_refusals; i++)
+		fprintf(out, "  %-28s %s (line %u)\n", "1:1 mapping refused", b->refusals[i].device[0] ? b->refusals[i].device : "?",
+			b->refusals[i].line);
 
 	/* groups */
 	size_t ngroups = 0;

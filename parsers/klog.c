@@ -78,6 +78,8 @@ void klog_boot_free(ims_kboot *b)
 	free(b->params);
 	free(b->acpi);
 	free(b->upgrades);
+	free(b->e820);
+	free(b->refusals);
 	free(b->dmar_units);
 	free(b->rmrrs);
 	free(b->specials);
@@ -113,7 +115,7 @@ static void boot_init(ims_kboot *b, uint32_t number, uint32_t input, uint32_t li
 	b->first_ts = -1;
 	ims_kflag unk = {-1, 0};
 	b->atsr = b->satc = b->vtd_enabled = b->platform_opt_in = b->x2apic_opt_out = b->qi_for_ir = unk;
-	b->ir = b->amd_vapic = b->amd_x2apic = b->amd_iommuv2 = b->amd_perf = unk;
+	b->ir = b->amd_vapic = b->amd_x2apic = b->amd_iommuv2 = b->amd_perf = b->amd_passthrough = b->amd_dma_ops = unk;
 	b->swiotlb = b->acs_override = b->mem_encrypt = b->vfio_no_ir = b->dmar_table = b->ivrs_table = unk;
 	b->enabled = -1;
 }

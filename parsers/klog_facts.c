@@ -483,6 +483,11 @@ void klog_boot_derive(ims_kboot *b)
 		set_enabled(b, 0, "disabled on the kernel command line", b->cmdline_line);
 		return;
 	}
+	if (b->amd_passthrough.state == 1) {
+		set_enabled(b, 1, "AMD-Vi initialised in passthrough mode (\"Initialized for Passthrough Mode\", iommu=pt)",
+			    b->amd_passthrough.line);
+		return;
+	}
 	if (b->vtd_enabled.state == 1) {
 		set_enabled(b, 1, "Intel VT-d initialised (\"Intel(R) Virtualization Technology for Directed I/O\")",
 			    b->vtd_enabled.line);
@@ -495,6 +500,11 @@ void klog_boot_derive(ims_kboot *b)
 		}
 	if (b->default_domain[0]) {
 		set_enabled(b, 1, "the IOMMU core set a default domain type", b->default_domain_line);
+		return;
+	}
+	if (b->amd_dma_ops.state == 1) {
+		set_enabled(b, 1, "AMD-Vi finished initialising and set up DMA remapping (\"IO/TLB flush\" line, <= 5.4)",
+			    b->amd_dma_ops.line);
 		return;
 	}
 	if (b->n_amd_iommus && b->ir.state == 1) {
@@ -523,6 +533,21 @@ void klog_boot_derive(ims_kboot *b)
 		set_enabled(b, -1, "no evidence either way (no ACPI table list and no IOMMU lines)", 0);
 	else
 		set_enabled(b, -1, "no decisive IOMMU line", 0);
+}
+
+const char *ims_e820_type_name(uint32_t type)
+{
+	switch (type) {
+	case IMS_E820_RAM: return "usable";
+	case IMS_E820_RESERVED: return "reserved";
+	case IMS_E820_ACPI: return "ACPI data";
+	case IMS_E820_NVS: return "ACPI NVS";
+	case IMS_E820_UNUSABLE: return "unusable";
+	case IMS_E820_PMEM:
+	case IMS_E820_PRAM: return "persistent";
+	case IMS_E820_SOFT_RESERVED: return "soft reserved";
+	}
+	return "unknown";
 }
 
 /* ---------------------------------------------------------------------- */
@@ -650,6 +675,8 @@ int ims_kernel_check(const struct ims_kernel *k, char *why, size_t whylen)
 		CAPCHK(unmatched, IMS_KLOG_MAX_UNMATCHED);
 		CAPCHK(vfio, IMS_KLOG_MAX_NOTES);
 		CAPCHK(upgrades, IMS_KLOG_MAX_NOTES);
+		CAPCHK(e820, IMS_KLOG_MAX_E820);
+		CAPCHK(refusals, IMS_KLOG_MAX_REFUSALS);
 #undef CAPCHK
 		if (b->unmatched_count < b->n_unmatched)
 			FAIL("boot %u: unmatched count below kept lines", b->number);
@@ -666,6 +693,16 @@ int ims_kernel_check(const struct ims_kernel *k, char *why, size_t whylen)
 				if (b->dmar_units[q].base == u->base)
 					FAIL("boot %u: duplicate DMAR unit base 0x%llx", b->number, (unsigned long long)u->base);
 		}
+		for (size_t j = 0; j < b->n_e820; j++)
+			if (!b->e820[j].line || !LINE_OK(b->e820[j].line) || b->e820[j].end < b->e820[j].start)
+				FAIL("boot %u: e820 entry %zu", b->number, j);
+		for (size_t j = 0; j < b->n_refusals; j++)
+			if (!b->refusals[j].line || !LINE_OK(b->refusals[j].line) ||
+			    !str_ok(b->refusals[j].device, sizeof(b->refusals[j].device)))
+				FAIL("boot %u: refusal %zu", b->number, j);
+		if (!str_ok(b->cpu_vendor, sizeof(b->cpu_vendor)) || !str_ok(b->cpu_model, sizeof(b->cpu_model)) ||
+		    !LINE_OK(b->cpu_line))
+			FAIL("boot %u: CPU fact", b->number);
 		for (size_t j = 0; j < b->n_rmrrs; j++)
 			if (!LINE_OK(b->rmrrs[j].line) || !b->rmrrs[j].line)
 				FAIL("boot %u: RMRR %zu line", b->number, j);

@@ -94,6 +94,16 @@ static void h_dmi(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	b->dmi_line = c->line;
 }
 
+/* Copy s[0..n) without leading and trailing spaces. */
+static void copy_trimmed(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	klog_copy_text(dst, dstsz, s, n);
+}
+
 static void h_acpi(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 {
 	ims_kacpi *a = KPUSH(p, b, acpi, IMS_KLOG_MAX_ACPI, &b->n_acpi_dropped, "ACPI table lines");
@@ -106,15 +116,135 @@ static void h_acpi(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	a->address = capx(c, 2);
 	a->length = (uint32_t)capx(c, 3);
 	a->revision = (uint8_t)capd(c, 4);
-	if (klog_cap(c, 5, &s, &n))
-		klog_copy_text(a->oem_id, sizeof(a->oem_id), s, n);
-	if (klog_cap(c, 6, &s, &n))
-		klog_copy_text(a->oem_table_id, sizeof(a->oem_table_id), s, n);
+	/* ACPICA prints fixed columns "%-6.6s %-8.8s %08X" (older ACPICA right-aligned
+	 * "%6.6s %8.8s"): groups 5-7; lines not in that shape fall back to 8-9. */
+	if (klog_cap(c, 5, &s, &n)) {
+		copy_trimmed(a->oem_id, sizeof(a->oem_id), s, n);
+		if (klog_cap(c, 6, &s, &n))
+			copy_trimmed(a->oem_table_id, sizeof(a->oem_table_id), s, n);
+		a->has_oem_revision = true;
+		a->oem_revision = (uint32_t)capx(c, 7);
+	} else {
+		if (klog_cap(c, 8, &s, &n))
+			copy_trimmed(a->oem_id, sizeof(a->oem_id), s, n);
+		if (klog_cap(c, 9, &s, &n))
+			copy_trimmed(a->oem_table_id, sizeof(a->oem_table_id), s, n);
+	}
 	a->line = c->line;
 	if (!strcmp(a->signature, "DMAR"))
 		flag(&b->dmar_table, 1, c->line);
 	if (!strcmp(a->signature, "IVRS"))
 		flag(&b->ivrs_table, 1, c->line);
+}
+
+/* E820 type from the printed word (arch/x86/kernel/e820.c e820_print_type):
+ * "usable", "reserved", "soft reserved", "ACPI data", "ACPI NVS", "unusable",
+ * "persistent (type %u)", "type %u"; <= 3.x the same words in parentheses.
+ * The 2025 x86/boot rework words ("System RAM", "Device reserved", ...) too. */
+static uint32_t e820_type_of(const char *s, size_t n)
+{
+	static const struct {
+		const char *w;
+		uint32_t t;
+	} words[] = {
+		{"soft reserved", IMS_E820_SOFT_RESERVED}, {"application reserved", IMS_E820_SOFT_RESERVED},
+		{"device reserved", IMS_E820_RESERVED},	   {"Device reserved", IMS_E820_RESERVED},
+		{"reserved", IMS_E820_RESERVED},	   {"unusable", IMS_E820_UNUSABLE},
+		{"Unusable memory", IMS_E820_UNUSABLE},	   {"usable", IMS_E820_RAM},
+		{"System RAM", IMS_E820_RAM},		   {"ACPI data", IMS_E820_ACPI},
+		{"ACPI tables", IMS_E820_ACPI},		   {"ACPI NVS", IMS_E820_NVS},
+		{"ACPI non-volatile storage", IMS_E820_NVS}, {"Persistent memory (legacy)", IMS_E820_PRAM},
+		{"Persistent memory", IMS_E820_PMEM},
+	};
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+		s++;
+		n -= 2;
+	}
+	/* "type %u" and "persistent (type %u)": the number is the type */
+	for (size_t i = 0; i + 5 < n; i++)
+		if (!memcmp(s + i, "type ", 5) && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(')) {
+			uint64_t v = 0;
+			size_t j = i + 5, j0 = j;
+			while (j < n && s[j] >= '0' && s[j] <= '9' && v <= UINT32_MAX)
+				v = v * 10 + (uint64_t)(s[j++] - '0');
+			if (j > j0 && v <= UINT32_MAX)
+				return (uint32_t)v;
+		}
+	/* a word at the end (a size may precede it in newer wordings) */
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t l = strlen(words[i].w);
+		if (n >= l && !memcmp(s + n - l, words[i].w, l) && (n == l || s[n - l - 1] == ' '))
+			return words[i].t;
+	}
+	return 0;
+}
+
+static void e820_add(ims_log_parser *p, ims_kboot *b, const klog_ctx *c, uint64_t start, uint64_t end, unsigned tg)
+{
+	const char *s;
+	size_t n;
+	if (end < start)
+		return;
+	ims_ke820 *e = KPUSH(p, b, e820, IMS_KLOG_MAX_E820, &b->n_e820_dropped, "e820 map entries");
+	if (!e)
+		return;
+	e->start = start;
+	e->end = end;
+	e->type = klog_cap(c, tg, &s, &n) ? e820_type_of(s, n) : 0;
+	e->line = c->line;
+}
+
+static void h_e820(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { e820_add(p, b, c, capx(c, 1), capx(c, 2), 3); }
+
+static void h_e820_old(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
+{
+	/* "%016Lx - %016Lx": the second number is addr + size (exclusive) */
+	uint64_t end = capx(c, 2);
+	if (end)
+		e820_add(p, b, c, capx(c, 1), end - 1, 3);
+}
+
+/* The boot CPU's vendor from its model string (print_cpu_info prepends the
+ * vendor's c_vendor name when the model string does not contain it). */
+static const char *cpu_vendor_of(const char *s, size_t n)
+{
+	static const struct {
+		const char *w, *v;
+	} v[] = {{"Intel", "Intel"}, {"AMD", "AMD"},	   {"Hygon", "Hygon"},
+		 {"HYGON", "Hygon"}, {"Centaur", "Centaur"}, {"Zhaoxin", "Zhaoxin"}};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (memmem(s, n, v[i].w, strlen(v[i].w)))
+			return v[i].v;
+	return "";
+}
+
+static void h_cpu0(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
+{
+	const char *s;
+	size_t n;
+	if (b->cpu_model[0] || !klog_cap(c, 1, &s, &n))
+		return;
+	klog_copy_text(b->cpu_model, sizeof(b->cpu_model), s, n);
+	const char *v = cpu_vendor_of(s, n);
+	memcpy(b->cpu_vendor, v, strlen(v) + 1);
+	b->cpu_line = c->line;
+}
+
+static void h_pmu(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
+{
+	const char *s;
+	size_t n;
+	if (b->cpu_vendor[0] || !klog_cap(c, 1, &s, &n))
+		return;
+	const char *v = cpu_vendor_of(s, n);
+	memcpy(b->cpu_vendor, v, strlen(v) + 1);
+	b->cpu_line = c->line;
 }
 
 static void h_upgrade(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
@@ -579,6 +709,20 @@ static void h_lazy(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	const char *v = cap_eq(c, 1, "Lazy IO/TLB flushing enabled") ? "lazy" : "strict";
 	memcpy(b->tlb_policy, v, strlen(v) + 1); /* not 7: "lazy" has 5 bytes */
 	b->tlb_policy_line = c->line;
+	if (b->amd_dma_ops.state != 1)
+		flag(&b->amd_dma_ops, 1, c->line);
+}
+
+static void h_amd_passthrough(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
+{
+	flag(&b->amd_passthrough, 1, c->line);
+	if (b->amd_dma_ops.state != 1)
+		flag(&b->amd_dma_ops, 1, c->line);
+	if (!b->default_domain[0]) {
+		memcpy(b->default_domain, "Passthrough", 12);
+		b->default_domain_source = IMS_KDOM_SRC_DRIVER;
+		b->default_domain_line = c->line;
+	}
 }
 
 static void h_unknown_option(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
@@ -748,7 +892,21 @@ static void h_fw(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 	klog_fwbug(p, b, c, level, rest, rn);
 }
 
-static void h_vfio_blocked(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { klog_note(p, b, "rmrr-blocks-assignment", c); }
+static void h_vfio_blocked(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
+{
+	klog_note(p, b, "rmrr-blocks-assignment", c);
+	ims_krefusal *r = KPUSH(p, b, refusals, IMS_KLOG_MAX_REFUSALS, &b->n_refusals_dropped, "1:1-mapping refusals");
+	if (!r)
+		return;
+	if (c->has_dev) {
+		klog_copy_text(r->device, sizeof(r->device), c->dev, c->dev_len);
+		r->bdf_known = c->dev_is_bdf;
+		r->segment = c->dev_seg;
+		r->bdf = c->dev_bdf;
+	}
+	r->line = c->line;
+	klog_copy_text(r->text, sizeof(r->text), c->msg, c->len);
+}
 static void h_note(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { klog_note(p, b, "note", c); }
 static void h_note_cap(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { klog_note(p, b, "cap-inconsistent", c); }
 static void h_note_x2apic(ims_log_parser *p, ims_kboot *b, const klog_ctx *c) { klog_note(p, b, "x2apic", c); }
@@ -769,8 +927,16 @@ const klog_pattern ims_klog_table[] = {
 	{{"Linux version ", "^Linux version (\\S+)", "kernel.version", "all"}, 0, h_version},
 	{{"ommand line: ", "^(?:Kernel )?[Cc]ommand line: (.*)$", "kernel.cmdline", "all (setup.c, init/main.c)"}, 0, h_cmdline},
 	{{"DMI: ", "^DMI: (?!Memory slots)(.+)$", "platform.dmi", "all"}, 0, h_dmi},
-	{{"ACPI: ", "^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?([0-9A-Fa-f]{8,16}) ([0-9A-Fa-f]{5,8}) \\(v(\\d+) (.{0,6}?) +(\\S{0,8})",
-	  "acpi.table", "all (ACPICA tbprint.c)"}, 0, h_acpi},
+	{{"ACPI: ", "^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?([0-9A-Fa-f]{8,16}) ([0-9A-Fa-f]{5,8}) \\(v(\\d+) (?:(.{6}) (.{8}) ([0-9A-Fa-f]{8})[ )]|(.{0,6}?) +(\\S{0,8}))",
+	  "acpi.table", "all (ACPICA tbprint.c; OEM columns right-aligned in old ACPICA)"}, 0, h_acpi},
+	{{"BIOS-e820: ", "^\\s*BIOS-e820: \\[mem 0x([0-9a-fA-F]{1,16})-0x([0-9a-fA-F]{1,16})\\] ?(.*)$", "platform.e820",
+	  "3.x+ (e820__print_table; end inclusive)"}, 0, h_e820},
+	{{"BIOS-e820: ", "^\\s*BIOS-e820: ([0-9a-fA-F]{1,16}) - ([0-9a-fA-F]{1,16}) ?(.*)$", "platform.e820",
+	  "2.6-3.x (e820_print_map; end exclusive)"}, 0, h_e820_old},
+	{{"CPU0: ", "^(?:smpboot: )?CPU0: (.+?)(?: \\((?:family|fam): | stepping [0-9a-fA-F]+$)", "platform.cpu",
+	  "all (print_cpu_info; 'smpboot: ' prefix 3.x+)"}, 0, h_cpu0},
+	{{"PMU driver", "^Performance Events: (?:.*[ ,])?(Intel|AMD|Hygon|Zhaoxin) PMU driver", "platform.cpu",
+	  "all (perf_event init)"}, 0, h_pmu},
 	{{"Table Upgrade", "^ACPI: Table Upgrade: ", "acpi.upgrade", "4.7+"}, 0, h_upgrade},
 	{{"found in initrd", "table found in initrd", "acpi.upgrade", "4.7+"}, 0, h_upgrade},
 	{{"Physical table override", "Physical table override", "acpi.upgrade", "all (ACPICA)"}, 0, h_upgrade},
@@ -827,6 +993,10 @@ const klog_pattern ims_klog_table[] = {
 	/* AMD-Vi */
 	{{"Found IOMMU cap", "^(?:AMD-Vi: )?Found IOMMU cap " HEX, "amd.iommu", "5.4-6.1 (pci_info)"}, KP_REST, h_amd_found},
 	{{"Found IOMMU at ", "^AMD-Vi: Found IOMMU at ([0-9a-fA-F:.]+) cap " HEX, "amd.iommu", "<= 4.20"}, 0, h_amd_found_4x},
+	{{"Enabling IOMMU at ", "^AMD-Vi: Enabling IOMMU at ([0-9a-fA-F:.]+) cap " HEX, "amd.iommu", "2.6.3x"}, 0,
+	 h_amd_found_4x},
+	{{"Passthrough Mode", "^AMD-Vi: Initialized for Passthrough Mode", "amd.passthrough",
+	  "2.6.30-4.x (amd_iommu_init_passthrough, iommu=pt)"}, 0, h_amd_passthrough},
 	{{"Extended features (", "^(?:AMD-Vi: )?Extended features \\(" HEX "(?:, ?" HEX ")?\\):(.*)$", "amd.efr",
 	  "all (2 lines <= 5.4, EFR2 6.1+)"}, KP_REST, h_amd_efr},
 	{{"Using global IVHD EFR", "Using global IVHD EFR:" HEX ", EFR2:" HEX, "amd.global-efr", "6.1.y, 6.8+"}, 0,

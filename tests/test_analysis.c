@@ -150,6 +150,167 @@ static void test_kernel_semantics(void **state)
 	ims_model_free(m);
 }
 
+/* rmrr-not-e820-reserved: arch_rmrr_sanity_check semantics by kernel version
+ * (5.6-6.0 reserved only; 6.1+ reserved or ACPI NVS); quiet without an e820 map. */
+static void test_rmrr_e820(void **state)
+{
+	(void)state;
+	ims_model *m = intel_model(2);
+	ims_region *r = IMS_PUSH(m, regions);
+	r->kind = IMS_REGION_RMRR;
+	r->table = 0;
+	r->base = 0x7b800000;
+	r->end = 0x7fffffff;
+	ims_kf_range e[3] = {
+		{0x100000, 0x7affffff, 1, {true, 0, 3, NULL}},
+		{0x7b000000, 0x7b7fffff, 2, {true, 0, 4, NULL}},
+		{0x7b800000, 0x7fffffff, 4, {true, 0, 5, NULL}}, /* ACPI NVS */
+	};
+	ims_kfacts k;
+	memset(&k, 0, sizeof(k));
+	k.present = true;
+	ims_analysis a;
+	/* no e820 map: quiet, and the report says it could not check */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "rmrr-not-e820-reserved"));
+	bool limit = false;
+	for (size_t i = 0; i < a.n_limits; i++)
+		limit = limit || strstr(a.limits[i], "no e820 map");
+	assert_true(limit);
+	ims_analysis_free(&a);
+
+	k.e820 = e;
+	k.n_e820 = 3;
+	k.kernel_version = "6.1.0-18-amd64"; /* NVS accepted */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "rmrr-not-e820-reserved"));
+	for (size_t i = 0; i < a.n_limits; i++)
+		assert_null(strstr(a.limits[i], "no e820 map"));
+	ims_analysis_free(&a);
+
+	k.kernel_version = "5.15.0-91-generic"; /* e820__mapped_all(RESERVED) */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_true(has_rule(&a, "rmrr-not-e820-reserved"));
+	ims_analysis_free(&a);
+
+	k.kernel_version = "6.8.0";
+	r->base = 0x7a5f2000; /* starts in usable RAM: every kernel warns */
+	r->end = 0x7a83bfff;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_true(has_rule(&a, "rmrr-not-e820-reserved"));
+	ims_analysis_free(&a);
+
+	r->base = 0x7b000000; /* inside the reserved entry */
+	r->end = 0x7b0fffff;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "rmrr-not-e820-reserved"));
+	ims_analysis_free(&a);
+	ims_model_free(m);
+}
+
+/* OEM revision of the log's table list line takes part in log-table-differs;
+ * the CPU vendor from the log names the firmware switch when no table does. */
+static void test_log_table_and_vendor(void **state)
+{
+	(void)state;
+	ims_model *m = intel_model(2);
+	m->tables[0].oem_revision = 1;
+	ims_kf_table t;
+	memset(&t, 0, sizeof(t));
+	strcpy(t.signature, "DMAR");
+	t.length = 100;
+	t.revision = m->tables[0].revision;
+	memcpy(t.oem_table_id, m->tables[0].oem_table_id, sizeof(t.oem_table_id));
+	t.has_oem_revision = true;
+	t.oem_revision = 1;
+	t.ref = (ims_kref){true, 0, 8, NULL};
+	ims_kfacts k;
+	memset(&k, 0, sizeof(k));
+	k.present = true;
+	k.acpi_tables = &t;
+	k.n_acpi_tables = 1;
+	ims_analysis a;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "log-table-differs"));
+	ims_analysis_free(&a);
+	t.oem_revision = 2; /* same length, revision and ids: only the OEM revision differs */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_true(has_rule(&a, "log-table-differs"));
+	ims_analysis_free(&a);
+	t.has_oem_revision = false; /* column not read: not a difference */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_false(has_rule(&a, "log-table-differs"));
+	ims_analysis_free(&a);
+	ims_model_free(m);
+
+	/* tables without DMAR/IVRS: the advice follows the log's CPU */
+	m = ims_model_new();
+	ims_model_add_input(m, "dump", IMS_FMT_ACPIDUMP, 1);
+	ims_table *ft = IMS_PUSH(m, tables);
+	strcpy(ft->signature, "FACP");
+	memset(&k, 0, sizeof(k));
+	k.present = true;
+	k.cpu_vendor = IMS_VENDOR_AMD;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_int_equal(a.answers[IMS_Q_FIRMWARE_IOMMU].verdict, IMS_V_NO);
+	assert_non_null(strstr(a.answers[IMS_Q_FIRMWARE_IOMMU].next_step, "AMD CBS"));
+	assert_null(strstr(a.answers[IMS_Q_FIRMWARE_IOMMU].next_step, "VT-d"));
+	ims_analysis_free(&a);
+	k.cpu_vendor = IMS_VENDOR_INTEL;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_non_null(strstr(a.answers[IMS_Q_FIRMWARE_IOMMU].next_step, "enable VT-d"));
+	ims_analysis_free(&a);
+	k.cpu_vendor = 0; /* unknown: both named */
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	assert_non_null(strstr(a.answers[IMS_Q_FIRMWARE_IOMMU].next_step, "VT-d on Intel"));
+	ims_analysis_free(&a);
+	ims_model_free(m);
+}
+
+/* A 1:1-mapping refusal line names the device: finding and device report carry it. */
+static void test_direct_refused(void **state)
+{
+	(void)state;
+	ims_model *m = intel_model(2);
+	ims_kf_pci pci;
+	memset(&pci, 0, sizeof(pci));
+	pci.segment = 0;
+	pci.bdf = IMS_BDF(0, 0x14, 0);
+	pci.class_code = 0x0c0330;
+	pci.header_type = 0;
+	pci.group = 5;
+	pci.ref = (ims_kref){true, 0, 30, NULL};
+	ims_kbdfref r;
+	memset(&r, 0, sizeof(r));
+	r.bdf_known = true;
+	r.bdf = pci.bdf;
+	r.ref = (ims_kref){true, 0, 90, "vfio-pci 0000:00:14.0: Firmware has requested this device have a 1:1 IOMMU mapping"};
+	ims_kfacts k;
+	memset(&k, 0, sizeof(k));
+	k.present = true;
+	k.pci = &pci;
+	k.n_pci = 1;
+	k.direct_refused = &r;
+	k.n_direct_refused = 1;
+	ims_analysis a;
+	assert_int_equal(ims_analyze(m, &k, &a), IMS_OK);
+	bool found = false;
+	for (size_t i = 0; i < a.n_findings; i++)
+		if (!strcmp(a.findings[i].rule, "kernel-direct-map-refused")) {
+			found = true;
+			assert_non_null(strstr(a.findings[i].message, "00:14.0"));
+		}
+	assert_true(found);
+	assert_int_equal(a.n_devices, 1);
+	assert_non_null(strstr(a.devices[0].verdict_text, "kernel refused it"));
+	bool ev = false;
+	for (unsigned i = 0; i < a.devices[0].nev; i++)
+		ev = ev || a.devices[0].ev[i].line == 90;
+	assert_true(ev);
+	ims_analysis_free(&a);
+	ims_model_free(m);
+}
+
 /* Groups: bridges are ignored (VFIO allows non-normal header types); own
  * functions vs other slots; RMRR of a NIC is not relaxable, of a GPU is. */
 static void test_groups(void **state)
@@ -222,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_cmdline),	       cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_ioapic_coverage), cmocka_unit_test(test_kernel_semantics),
 		cmocka_unit_test(test_groups),	       cmocka_unit_test(test_catalog),
+		cmocka_unit_test(test_rmrr_e820),      cmocka_unit_test(test_log_table_and_vendor),
+		cmocka_unit_test(test_direct_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -364,6 +364,112 @@ static void test_boot_split_and_cap(void **state)
 	free(t);
 }
 
+/* e820 map (both wordings), ACPI OEM revision, boot CPU, AMD 4.x passthrough
+ * line, 1:1-mapping refusals with the device; lines composed from the format
+ * strings of e820.c (e820__print_table / 2.6-3.x e820_print_map), ACPICA
+ * tbprint.c, print_cpu_info, amd_iommu.c (4.x) and iommu.c / intel-iommu.c. */
+static void test_platform_facts(void **state)
+{
+	(void)state;
+	static const char t[] =
+		"[    0.000000] Linux version 4.15.0-20-generic (buildd@lgw01) #21-Ubuntu SMP\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable\n"
+		"[    0.000000] BIOS-e820: [mem 0x000000006c000000-0x000000006c01ffff] reserved\n"
+		"[    0.000000] BIOS-e820: [mem 0x000000007b800000-0x000000007fffffff] ACPI NVS\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] persistent (type 12)\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000180000000-0x00000001ffffffff] soft reserved\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000200000000-0x0000000200000fff] type 20\n"
+		"[    0.000000]  BIOS-e820: 0000000000100000 - 00000000bf780000 (usable)\n"
+		"[    0.000000]  BIOS-e820: 00000000bf780000 - 00000000bf798000 (ACPI data)\n"
+		"[    0.000000] ACPI: DMAR 0x000000006E5C9000 0000B0 (v01 INTEL  EDK2     00000002 INTL 20200925)\n"
+		"[    0.000000] ACPI: APIC 0x00000000BF790000 0000A8 (v02    AMI  OEMAPIC 01072009 MSFT 00000097)\n"
+		"[    0.040000] smpboot: CPU0: AMD Ryzen 7 5800X 8-Core Processor (family: 0x19, model: 0x21, stepping: 0x0)\n"
+		"[    0.050000] Performance Events: PEBS fmt3+, Skylake events, 32-deep LBR, full-width counters, Intel PMU driver.\n"
+		"[    1.000000] AMD-Vi: Found IOMMU at 0000:00:00.2 cap 0x40\n"
+		"[    1.000100] AMD-Vi: Lazy IO/TLB flushing enabled\n"
+		"[    1.000200] AMD-Vi: Initialized for Passthrough Mode\n"
+		"[    5.000000] vfio-pci 0000:00:14.0: Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping. Contact your platform vendor.\n"
+		"[    5.100000] vfio-pci 0000:03:00.1: Device is ineligible for IOMMU domain attach due to platform RMRR requirement.  Contact your platform vendor.\n";
+	ims_model *m = parse_text(t, sizeof(t) - 1);
+	const ims_kboot *b = last(m);
+	assert_int_equal(b->n_e820, 8);
+	static const struct {
+		uint64_t s, e;
+		uint32_t type;
+		uint32_t line;
+	} want[] = {
+		{0x0, 0x9efff, 1, 2},
+		{0x6c000000, 0x6c01ffff, 2, 3},
+		{0x7b800000, 0x7fffffff, 4, 4},
+		{0x100000000ull, 0x17fffffffull, 12, 5},
+		{0x180000000ull, 0x1ffffffffull, 0xefffffffu, 6},
+		{0x200000000ull, 0x200000fffull, 20, 7},
+		{0x100000, 0xbf77ffff, 1, 8}, /* old form: end exclusive */
+		{0xbf780000, 0xbf797fff, 3, 9},
+	};
+	for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(b->e820[i].start, want[i].s);
+		assert_int_equal(b->e820[i].end, want[i].e);
+		assert_int_equal(b->e820[i].type, want[i].type);
+		assert_int_equal(b->e820[i].line, want[i].line);
+	}
+	assert_string_equal(ims_e820_type_name(4), "ACPI NVS");
+	assert_int_equal(b->n_acpi, 2);
+	assert_true(b->acpi[0].has_oem_revision);
+	assert_int_equal(b->acpi[0].oem_revision, 2);
+	assert_string_equal(b->acpi[0].oem_id, "INTEL");
+	assert_string_equal(b->acpi[0].oem_table_id, "EDK2");
+	assert_string_equal(b->acpi[1].oem_id, "AMI"); /* old right-aligned columns */
+	assert_string_equal(b->acpi[1].oem_table_id, "OEMAPIC");
+	assert_int_equal(b->acpi[1].oem_revision, 0x01072009);
+	/* CPU0 line wins over the (contradicting, composed) PMU line */
+	assert_string_equal(b->cpu_vendor, "AMD");
+	assert_string_equal(b->cpu_model, "AMD Ryzen 7 5800X 8-Core Processor");
+	assert_int_equal(b->cpu_line, 12);
+	assert_int_equal(b->amd_passthrough.state, 1);
+	assert_int_equal(b->amd_passthrough.line, 16);
+	assert_int_equal(b->amd_dma_ops.line, 15);
+	assert_string_equal(b->default_domain, "Passthrough");
+	assert_int_equal(b->default_domain_source, IMS_KDOM_SRC_DRIVER);
+	assert_int_equal(b->enabled, 1);
+	assert_int_equal(b->enabled_line, 16);
+	assert_string_equal(b->tlb_policy, "lazy");
+	assert_int_equal(b->n_refusals, 2);
+	assert_string_equal(b->refusals[0].device, "0000:00:14.0");
+	assert_true(b->refusals[0].bdf_known);
+	assert_int_equal(b->refusals[0].bdf, IMS_BDF(0, 0x14, 0));
+	assert_int_equal(b->refusals[0].line, 17);
+	assert_int_equal(b->refusals[1].bdf, IMS_BDF(3, 0, 1));
+	assert_int_equal(b->refusals[1].line, 18);
+	assert_int_equal(b->unmatched_count, 0);
+	ims_model_free(m);
+
+	/* PMU line alone gives the vendor; an Intel CPU0 line */
+	static const char t2[] = "[    0.050000] Performance Events: PEBS fmt3+, Skylake events, 32-deep LBR, full-width counters, Intel PMU driver.\n"
+				 "[    0.060000] smpboot: CPU0: Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz (family: 0x6, model: 0x9e, stepping: 0xa)\n";
+	m = parse_text(t2, sizeof(t2) - 1);
+	b = last(m);
+	assert_string_equal(b->cpu_vendor, "Intel");
+	assert_string_equal(b->cpu_model, "Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz");
+	assert_int_equal(b->cpu_line, 2);
+	ims_model_free(m);
+
+	/* the e820 cap: the rest is counted, one klog.cap-reached */
+	size_t cap = 400 * 96, n = 0;
+	char *big = malloc(cap);
+	for (unsigned i = 0; i < 300; i++)
+		n += (size_t)snprintf(big + n, cap - n, "BIOS-e820: [mem 0x%016llx-0x%016llx] reserved\n",
+				      (unsigned long long)i << 20, ((unsigned long long)i << 20) + 0xfffff);
+	m = parse_text(big, n);
+	b = last(m);
+	assert_int_equal(b->n_e820, IMS_KLOG_MAX_E820);
+	assert_int_equal(b->n_e820_dropped, 300 - IMS_KLOG_MAX_E820);
+	assert_int_equal(tu_diag_count(m, "klog.cap-reached"), 1);
+	assert_int_equal(b->e820[255].start, 255ull << 20);
+	ims_model_free(m);
+	free(big);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Malformed input                                                        */
 /* ---------------------------------------------------------------------- */
@@ -658,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_boot_split_and_cap), cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_check_rejects),	cmocka_unit_test(test_chunked),
 		cmocka_unit_test(test_patterns),	cmocka_unit_test(test_real_logs),
+		cmocka_unit_test(test_platform_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

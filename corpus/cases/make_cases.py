@@ -137,6 +137,11 @@ def intel_broken():
     L = [(0, HEAD % "6.1.0-18-amd64"),
          (0, "Command line: BOOT_IMAGE=/boot/vmlinuz-6.1.0-18-amd64 root=UUID=0c6d0a8e-1111-2222-3333-444455556666 ro intel_iommu=on"),
          (0, "DMI: IMS Composed/Broken B1, BIOS 0.90 02/02/2022"),
+         # the NIC RMRR [0x7a5f2800-0x7a83bfff] lies in usable RAM (Linux: 'No firmware reserved
+         # region can cover this RMRR'); the GPU RMRRs lie in ACPI NVS (accepted since 6.1)
+         (0, "BIOS-e820: [mem 0x0000000000100000-0x000000007affffff] usable"),
+         (0, "BIOS-e820: [mem 0x000000007b000000-0x000000007b7fffff] reserved"),
+         (0, "BIOS-e820: [mem 0x000000007b800000-0x000000007fffffff] ACPI NVS"),
          (0.004512, "ACPI: DMAR 0x000000006E5C9000 %06X (v01 INTEL  EDK2     00000001 INTL 20200925)" % (len(d) + 16)),
          (0.004600, "ACPI: Table Upgrade: override [DMAR-INTEL-EDK2    ]"),
          (0.052311, "DMAR: IOMMU enabled"),

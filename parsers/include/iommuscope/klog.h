@@ -43,6 +43,8 @@ extern "C" {
 #define IMS_KLOG_MAX_FWBUGS 128u
 #define IMS_KLOG_MAX_NOTES 128u      /* other IOMMU lines worth showing */
 #define IMS_KLOG_MAX_UNMATCHED 64u   /* IOMMU-looking lines matching no pattern */
+#define IMS_KLOG_MAX_E820 256u       /* BIOS-e820 map entries (kernel table: 128 + 3 per NUMA node) */
+#define IMS_KLOG_MAX_REFUSALS 64u    /* RMRR / 1:1-mapping refusal lines */
 #define IMS_KLOG_TEXT 192u           /* bytes of a kept line's text */
 
 /* Which line format a line was recognised as. */
@@ -89,8 +91,46 @@ typedef struct ims_kacpi {
 	uint8_t revision;
 	char oem_id[7];
 	char oem_table_id[9];
+	bool has_oem_revision;      /* the OEM revision column was read */
+	uint32_t oem_revision;      /* "(v01 INTEL  EDK2     00000001 ..." -> 1 */
 	uint32_t line;
 } ims_kacpi;
+
+/* One "BIOS-e820:" line.  Both wordings are read:
+ * 3.x+:  "BIOS-e820: [mem 0x%016llx-0x%016llx] usable" (end inclusive);
+ * <=3.x: " BIOS-e820: %016Lx - %016Lx (usable)" (end exclusive, stored - 1).
+ * type is the kernel's E820 type number (IMS_E820_*), derived from the
+ * printed word: usable 1, reserved 2, ACPI data 3, ACPI NVS 4, unusable 5,
+ * "persistent (type N)" / "type N" N, soft reserved 0xefffffff, 0 unknown. */
+typedef struct ims_ke820 {
+	uint64_t start, end;        /* inclusive */
+	uint32_t type;
+	uint32_t line;
+} ims_ke820;
+#define IMS_E820_RAM 1u
+#define IMS_E820_RESERVED 2u
+#define IMS_E820_ACPI 3u
+#define IMS_E820_NVS 4u
+#define IMS_E820_UNUSABLE 5u
+#define IMS_E820_PMEM 7u
+#define IMS_E820_PRAM 12u
+#define IMS_E820_SOFT_RESERVED 0xefffffffu
+/* "usable", "reserved", "ACPI data", "ACPI NVS", "unusable", "persistent",
+ * "soft reserved", "unknown". */
+const char *ims_e820_type_name(uint32_t type);
+
+/* A device the kernel refused because firmware requires a 1:1 mapping:
+ * 6.8+ "Firmware has requested this device have a 1:1 IOMMU mapping, ..."
+ * 4.14-6.1 "Device is ineligible for IOMMU domain attach due to platform
+ * RMRR requirement.  Contact your platform vendor." (dev_warn: the device
+ * name is the line's "<driver> <device>: " prefix). */
+typedef struct ims_krefusal {
+	char device[40];            /* as printed ("0000:00:14.0"), "" if no prefix */
+	bool bdf_known;
+	uint16_t segment, bdf;
+	uint32_t line;
+	char text[IMS_KLOG_TEXT];
+} ims_krefusal;
 
 /* Intel: one DRHD and/or dmarN unit (merged by register base). */
 typedef struct ims_kdmar_unit {
@@ -204,6 +244,7 @@ typedef enum {
 	IMS_KDOM_SRC_UNKNOWN = 0,
 	IMS_KDOM_SRC_DEFAULT,       /* kernel default (Kconfig) */
 	IMS_KDOM_SRC_CMDLINE,       /* "(set via kernel command line)" */
+	IMS_KDOM_SRC_DRIVER,        /* no iommu-core line; the driver said so ("AMD-Vi: Initialized for Passthrough Mode") */
 } ims_kdom_source;
 
 /* Everything one boot revealed. */
@@ -226,6 +267,15 @@ typedef struct ims_kboot {
 	uint32_t dmi_line;
 	ims_kacpi *acpi; size_t n_acpi; uint32_t n_acpi_dropped;
 	ims_kline *upgrades; size_t n_upgrades;   /* ACPI table upgrade / initrd override */
+	ims_ke820 *e820; size_t n_e820; uint32_t n_e820_dropped; /* "BIOS-e820:" map, in log order */
+
+	/* Boot CPU: "smpboot: CPU0: Intel(R) Core(TM) ... (family: 0x6, ...)" (print_cpu_info,
+	 * vendor name prepended when the model string lacks it; no "smpboot: " before 3.x),
+	 * else "Performance Events: ... Intel|AMD|Hygon|Zhaoxin PMU driver.".
+	 * Not from "AMD-Vi"/"DMAR" lines: "DMAR: IOMMU enabled" also appears on AMD. */
+	char cpu_vendor[12];        /* "Intel", "AMD", "Hygon", "Centaur", "Zhaoxin", "" unknown */
+	char cpu_model[96];         /* CPU0 model string, "" if only the PMU line was seen */
+	uint32_t cpu_line;
 
 	/* Intel VT-d */
 	uint32_t haw;               /* "Host address width N", 0 unknown */
@@ -258,6 +308,9 @@ typedef struct ims_kboot {
 	ims_kflag amd_x2apic;       /* "X2APIC enabled" */
 	ims_kflag amd_iommuv2;      /* 1 loaded, 0 "not available" */
 	ims_kflag amd_perf;         /* perf/amd_iommu detected or counters supported */
+	ims_kflag amd_passthrough;  /* "AMD-Vi: Initialized for Passthrough Mode" (<= 4.x, iommu=pt) */
+	ims_kflag amd_dma_ops;      /* <= 5.4 "Lazy IO/TLB flushing enabled" / "IO/TLB flush on unmap enabled" /
+				     * the passthrough line: AMD-Vi finished init and set up DMA remapping */
 	uint32_t amd_ivhd_type;     /* "Using IVHD type 0x40" (dump), 0 unknown */
 	ims_khid *hids; size_t n_hids;
 	uint32_t completion_wait_timeouts;
@@ -279,6 +332,7 @@ typedef struct ims_kboot {
 	ims_kflag dmar_table;       /* "ACPI: DMAR ..." listed */
 	ims_kflag ivrs_table;       /* "ACPI: IVRS ..." listed */
 	ims_kline *vfio; size_t n_vfio;
+	ims_krefusal *refusals; size_t n_refusals; uint32_t n_refusals_dropped; /* 1:1-mapping refusals */
 
 	/* PCI inventory and groups */
 	ims_kpci *pci; size_t n_pci; uint32_t n_pci_dropped;
