@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "cli.h"
 #include "iommuscope/klog.h"
+#include "iommuscope/klog_shared.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +37,8 @@ typedef struct bfile {
 typedef struct machine {
 	char *key;
 	size_t first, n;      /* into the sorted file list */
-	json_t *result;       /* set by a worker */
+	char *line;           /* its JSON line, set by a worker (NULL: out of memory) */
+	json_t *result;       /* its JSON, kept by the worker for SQLite only */
 	bool done;
 } machine;
 
@@ -52,6 +54,7 @@ typedef struct batch {
 	size_t written;       /* machines handed to the writer */
 	size_t window;        /* max machines in flight ahead of the writer */
 	bool walk_error;
+	bool keep_json;       /* SQLite wants the JSON too */
 } batch;
 
 static int cmp_file(const void *a, const void *b)
@@ -160,103 +163,177 @@ static uint64_t fnv1a(const char *s)
 /* ---------------------------------------------------------------------- */
 /* One machine                                                            */
 /* ---------------------------------------------------------------------- */
-/* Map a file read-only (no copy; the parsers never need a terminator).
- * Empty files and files that cannot be mapped are read instead.  *mapped
- * tells how to release the buffer. */
-static int map_file(const char *path, unsigned char **buf, size_t *len, bool *mapped)
+/* Per worker thread: the kernel-log patterns compiled once (klog_shared.h)
+ * and one buffer the files of a machine are read into, reused from machine
+ * to machine (no mmap/munmap per file: those serialise threads on the
+ * process's address-space lock and cost page-table work per page). */
+typedef struct wctx {
+	ims_klog_compiled *kc; /* NULL: each log parser compiles its own */
+	unsigned char *arena;
+	size_t cap;
+} wctx;
+
+static void wctx_free(wctx *w)
 {
-	*mapped = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= IMS_MAX_INPUT) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (p != MAP_FAILED) {
-			close(fd);
-			*buf = p;
-			*len = (size_t)st.st_size;
-			*mapped = true;
-			return 0;
-		}
-	}
-	close(fd);
-	return ims_cli_read_file(path, buf, len);
+	ims_klog_compiled_free(w->kc);
+	free(w->arena);
+	memset(w, 0, sizeof(*w));
 }
 
-static void unmap_file(unsigned char *buf, size_t len, bool mapped)
+/* Read [from, to) of fd into dst; returns the bytes read (short at EOF), -1 on error. */
+static ssize_t read_range(int fd, unsigned char *dst, size_t from, size_t to)
 {
-	if (!buf)
-		return;
-	if (mapped)
-		munmap(buf, len);
-	else
-		free(buf);
+	size_t got = from;
+	while (got < to) {
+		ssize_t r = pread(fd, dst + got, to - got, (off_t)got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
 }
-static json_t *run_machine(const batch *b, const machine *mc)
+
+/* What ims_detect_format looks at: the first 64 KiB (and the length). */
+#define DETECT_PROBE 65536u
+
+typedef struct mfile {
+	int fd;                /* open until the machine is done, -1 if none */
+	size_t size;           /* from fstat */
+	size_t off;            /* slot in the arena */
+	size_t have;           /* bytes read into the slot (the probe first, all if parsed) */
+	unsigned char *heap;   /* non-regular file read whole by ims_cli_read_file */
+	bool ok;
+	ims_format fmt;
+} mfile;
+
+static void read_error(json_t *errors, const char *path, int err)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s: %s", path, strerror(err));
+	json_array_append_new(errors, json_string(msg));
+}
+
+static json_t *run_machine(const batch *b, const machine *mc, wctx *w)
 {
 	ims_model *m = ims_model_new();
 	json_t *files = json_array(), *skipped = json_array(), *errors = json_array();
-	unsigned char **bufs = calloc(mc->n, sizeof(*bufs));
-	size_t *lens = calloc(mc->n, sizeof(*lens));
-	ims_format *fmts = calloc(mc->n, sizeof(*fmts));
-	bool *mapped = calloc(mc->n, sizeof(*mapped));
+	mfile *mf = calloc(mc->n, sizeof(*mf));
 	json_t *out = NULL;
-	if (!m || !bufs || !lens || !fmts || !mapped)
+	if (!m || !mf)
 		goto oom;
-	/* read and classify */
-	ssize_t best = -1;
+	for (size_t i = 0; i < mc->n; i++)
+		mf[i].fd = -1;
+	/* open and size every file; one arena slot per regular file */
+	size_t total = 0;
 	for (size_t i = 0; i < mc->n; i++) {
 		const bfile *f = &b->files[mc->first + i];
-		fmts[i] = IMS_FMT_UNKNOWN;
-		if (map_file(f->path, &bufs[i], &lens[i], &mapped[i]) < 0) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: %s", f->path, strerror(errno));
-			json_array_append_new(errors, json_string(msg));
-			bufs[i] = NULL;
+		mfile *x = &mf[i];
+		x->fmt = IMS_FMT_UNKNOWN;
+		x->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (x->fd < 0 || fstat(x->fd, &st) < 0) {
+			read_error(errors, f->path, errno);
 			continue;
 		}
-		fmts[i] = ims_detect_format(bufs[i], lens[i]);
-		if (fmts[i] == IMS_FMT_ACPIDUMP || fmts[i] == IMS_FMT_TABLE) {
-			if (best < 0 || lens[i] > lens[best])
+		if (!S_ISREG(st.st_mode)) {
+			size_t len;
+			if (ims_cli_read_file(f->path, &x->heap, &len) < 0) {
+				read_error(errors, f->path, errno);
+				continue;
+			}
+			x->size = x->have = len;
+			x->ok = true;
+			continue;
+		}
+		if ((uint64_t)st.st_size > IMS_MAX_INPUT) {
+			read_error(errors, f->path, EFBIG);
+			continue;
+		}
+		x->size = (size_t)st.st_size;
+		x->off = total;
+		total += x->size;
+		x->ok = true;
+	}
+	if (total > w->cap) {
+		unsigned char *na = realloc(w->arena, total);
+		if (!na)
+			goto oom;
+		w->arena = na;
+		w->cap = total;
+	}
+	/* classify from the probe; the largest table source wins */
+	ssize_t best = -1;
+	for (size_t i = 0; i < mc->n; i++) {
+		mfile *x = &mf[i];
+		if (!x->ok)
+			continue;
+		if (!x->heap) {
+			ssize_t r = read_range(x->fd, w->arena + x->off, 0, x->size < DETECT_PROBE ? x->size : DETECT_PROBE);
+			if (r < 0) {
+				read_error(errors, b->files[mc->first + i].path, errno);
+				x->ok = false;
+				continue;
+			}
+			x->have = (size_t)r;
+			if (x->have < DETECT_PROBE)
+				x->size = x->have; /* all of it (the file may have shrunk) */
+		}
+		x->fmt = ims_detect_format(x->heap ? x->heap : w->arena + x->off, x->have);
+		if (x->fmt == IMS_FMT_ACPIDUMP || x->fmt == IMS_FMT_TABLE) {
+			if (best < 0 || x->size > mf[best].size)
 				best = (ssize_t)i;
 		}
 	}
 	for (size_t i = 0; i < mc->n; i++) {
 		const bfile *f = &b->files[mc->first + i];
-		if (!bufs[i])
+		mfile *x = &mf[i];
+		if (!x->ok)
 			continue;
-		if (fmts[i] == IMS_FMT_UNKNOWN) {
+		if (x->fmt == IMS_FMT_UNKNOWN) {
 			json_t *s = json_object();
 			json_object_set_new(s, "file", json_string(f->path));
 			json_object_set_new(s, "reason", json_string("not an acpidump, ACPI table or kernel log"));
 			json_array_append_new(skipped, s);
 			continue;
 		}
-		if ((fmts[i] == IMS_FMT_ACPIDUMP || fmts[i] == IMS_FMT_TABLE) && (ssize_t)i != best) {
+		if ((x->fmt == IMS_FMT_ACPIDUMP || x->fmt == IMS_FMT_TABLE) && (ssize_t)i != best) {
 			json_t *s = json_object();
 			json_object_set_new(s, "file", json_string(f->path));
 			json_object_set_new(s, "reason", json_string("another table source of this machine is larger (same firmware)"));
 			json_array_append_new(skipped, s);
 			continue;
 		}
-		int in = ims_model_add_input(m, f->path, fmts[i], lens[i]);
+		const unsigned char *buf = x->heap;
+		if (!buf) {
+			buf = w->arena + x->off;
+			if (x->have < x->size) { /* the rest of the file */
+				ssize_t r = read_range(x->fd, w->arena + x->off, x->have, x->size);
+				if (r < 0) {
+					read_error(errors, f->path, errno);
+					continue;
+				}
+				x->have = (size_t)r;
+			}
+		}
+		size_t len = x->have;
+		int in = ims_model_add_input(m, f->path, x->fmt, len);
 		if (in < 0)
 			goto oom;
 		int rc;
-		if (fmts[i] == IMS_FMT_ACPIDUMP)
-			rc = ims_parse_acpidump(m, (uint32_t)in, (const char *)bufs[i], lens[i]);
-		else if (fmts[i] == IMS_FMT_TABLE)
-			rc = ims_parse_table(m, (uint32_t)in, bufs[i], lens[i]);
+		if (x->fmt == IMS_FMT_ACPIDUMP)
+			rc = ims_parse_acpidump(m, (uint32_t)in, (const char *)buf, len);
+		else if (x->fmt == IMS_FMT_TABLE)
+			rc = ims_parse_table(m, (uint32_t)in, buf, len);
 		else
-			rc = ims_parse_log(m, (uint32_t)in, (const char *)bufs[i], lens[i]);
+			rc = ims_parse_log_with(m, (uint32_t)in, (const char *)buf, len, w->kc);
 		if (rc == IMS_ERR_NOMEM)
 			goto oom;
 		json_array_append_new(files, json_string(f->path));
-	}
-	for (size_t i = 0; i < mc->n; i++) {
-		unmap_file(bufs[i], lens[i], mapped[i]);
-		bufs[i] = NULL;
 	}
 	ims_model_finish(m);
 	ims_analysis a;
@@ -272,13 +349,13 @@ oom:
 	out = json_object();
 	json_object_set_new(out, "error", json_string("out of memory"));
 done:
-	if (bufs && mapped)
-		for (size_t i = 0; i < mc->n; i++)
-			unmap_file(bufs[i], lens[i], mapped[i]);
-	free(bufs);
-	free(mapped);
-	free(lens);
-	free(fmts);
+	if (mf)
+		for (size_t i = 0; i < mc->n; i++) {
+			if (mf[i].fd >= 0)
+				close(mf[i].fd);
+			free(mf[i].heap);
+		}
+	free(mf);
 	ims_model_free(m);
 	json_t *mach = json_object_get(out, "machine");
 	if (!mach) {
@@ -292,6 +369,18 @@ done:
 	return out;
 }
 
+/* Run one machine and serialise its line (in the worker, so the JSON
+ * dumping runs in parallel too); the JSON is kept only for SQLite. */
+static void finish_machine(const batch *b, machine *mc, wctx *w)
+{
+	json_t *r = run_machine(b, mc, w);
+	mc->line = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (b->keep_json)
+		mc->result = r;
+	else
+		json_decref(r);
+}
+
 typedef struct worker_arg {
 	batch *b;
 } worker_arg;
@@ -299,19 +388,21 @@ typedef struct worker_arg {
 static void *worker(void *arg)
 {
 	batch *b = ((worker_arg *)arg)->b;
+	wctx w = {0};
+	w.kc = ims_klog_compile(); /* NULL (out of memory): parsers compile their own */
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
 		while (b->next < b->nmachines && b->next >= b->written + b->window)
 			pthread_cond_wait(&b->cv, &b->mu);
 		if (b->next >= b->nmachines) {
 			pthread_mutex_unlock(&b->mu);
+			wctx_free(&w);
 			return NULL;
 		}
 		size_t i = b->next++;
 		pthread_mutex_unlock(&b->mu);
-		json_t *r = run_machine(b, &b->machines[i]);
+		finish_machine(b, &b->machines[i], &w);
 		pthread_mutex_lock(&b->mu);
-		b->machines[i].result = r;
 		b->machines[i].done = true;
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
@@ -697,7 +788,11 @@ int cmd_batch(int argc, char **argv)
 			rc = IMS_EXIT_USAGE;
 			goto cleanup;
 		}
+		/* big blocks (a pipe's st_blksize is 4 KiB); static: stdout outlives this function */
+		static char outbuf[1 << 20];
+		setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 	}
+	b.keep_json = sqlite_path != NULL;
 	db d;
 	memset(&d, 0, sizeof(d));
 	if (sqlite_path) {
@@ -720,31 +815,33 @@ int cmd_batch(int argc, char **argv)
 			started++;
 	if (!started && b.nmachines) {
 		/* no threads: run inline */
+		wctx w = {0};
+		w.kc = ims_klog_compile();
 		for (size_t i = 0; i < b.nmachines; i++) {
-			b.machines[i].result = run_machine(&b, &b.machines[i]);
+			finish_machine(&b, &b.machines[i], &w);
 			b.machines[i].done = true;
 		}
+		wctx_free(&w);
 	}
-	size_t nunknown = 0;
 	for (size_t i = 0; i < b.nmachines; i++) {
 		pthread_mutex_lock(&b.mu);
 		while (!b.machines[i].done)
 			pthread_cond_wait(&b.cv, &b.mu);
 		json_t *r = b.machines[i].result;
+		char *line = b.machines[i].line;
 		b.machines[i].result = NULL;
+		b.machines[i].line = NULL;
 		pthread_mutex_unlock(&b.mu);
-		char *line = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (line) {
-			if (out && (fputs(line, out) == EOF || fputc('\n', out) == EOF))
+			size_t ll = strlen(line);
+			line[ll] = '\n'; /* one write of line + newline; restored below */
+			if (out && fwrite(line, 1, ll + 1, out) != ll + 1)
 				rc = IMS_EXIT_USAGE;
-			if (d.h && db_insert(&d, r, line) < 0)
+			line[ll] = '\0';
+			if (d.h && r && db_insert(&d, r, line) < 0)
 				rc = IMS_EXIT_USAGE;
 			free(line);
 		}
-		json_t *ans = json_object_get(r, "answers");
-		if (json_is_string(json_object_get(json_object_get(ans, "dma_remapping"), "verdict")) &&
-		    !strcmp(json_string_value(json_object_get(json_object_get(ans, "dma_remapping"), "verdict")), "unknown"))
-			nunknown++;
 		json_decref(r);
 		pthread_mutex_lock(&b.mu);
 		b.written = i + 1;
@@ -762,7 +859,6 @@ int cmd_batch(int argc, char **argv)
 		rc = IMS_EXIT_USAGE;
 	if (prog)
 		fprintf(stderr, "%zu machines (%zu files), shard %lu/%lu\n", b.nmachines, b.nfiles, shard_k, shard_n);
-	(void)nunknown;
 cleanup:
 	if (out && out != stdout) {
 		if (fclose(out) != 0) {

@@ -6,6 +6,7 @@
  * derived facts in klog_facts.c.
  */
 #include "klog_priv.h"
+#include "iommuscope/klog_shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,60 +229,54 @@ static int add_lit(ims_log_parser *p, const char *s)
 	return (int)p->n_lits++;
 }
 
-void ims_log_parser_free(ims_log_parser *p)
+/* The compiled part of a parser (patterns, prefilter tables). */
+static void klog_compiled_release(ims_log_parser *p)
 {
-	if (!p)
-		return;
 	if (p->re) {
 		for (size_t i = 0; i < ims_klog_table_n; i++)
 			pcre2_code_free(p->re[i]);
 		free(p->re);
 	}
+	free(p->pat_lit);
+	free(p->lit_pats);
+	free(p->digram);
+}
+
+void ims_log_parser_free(ims_log_parser *p)
+{
+	if (!p)
+		return;
+	if (!p->shared)
+		klog_compiled_release(p);
 	pcre2_match_data_free(p->md);
 	pcre2_match_context_free(p->mctx);
 	pcre2_jit_stack_free(p->jit);
 	free(p->hits);
-	free(p->pat_lit);
-	free(p->lit_pats);
-	free(p->digram);
 	free(p->lb);
 	free(p->jbuf);
 	free(p);
 }
 
-ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
+/* Compile the patterns and build the prefilter into p's compiled fields
+ * (p otherwise zero): 0, or -1 when out of memory. */
+static int klog_compile_into(ims_log_parser *p)
 {
-	if (!m)
-		return NULL;
-	ims_log_parser *p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	p->m = m;
-	p->input = input;
 	p->re = calloc(ims_klog_table_n, sizeof(*p->re));
-	p->hits = calloc(ims_klog_table_n, sizeof(*p->hits));
 	p->pat_lit = calloc(ims_klog_table_n, sizeof(*p->pat_lit));
-	p->lb = malloc(IMS_KLOG_MAX_LINE + 1);
-	p->jbuf = malloc(IMS_KLOG_MAX_LINE + 1);
 	p->digram = calloc(65536, 1);
-	p->md = pcre2_match_data_create(20, NULL);
-	p->mctx = pcre2_match_context_create(NULL);
-	p->jit = pcre2_jit_stack_create(32 * 1024, 256 * 1024, NULL);
-	if (!p->re || !p->hits || !p->pat_lit || !p->lb || !p->jbuf || !p->digram || !p->md || !p->mctx || !p->jit)
-		goto fail;
-	pcre2_jit_stack_assign(p->mctx, NULL, p->jit);
-	pcre2_set_match_limit(p->mctx, 100000);
+	if (!p->re || !p->pat_lit || !p->digram)
+		return -1;
 	for (size_t i = 0; i < ims_klog_table_n; i++) {
 		int err;
 		PCRE2_SIZE eoff;
 		p->re[i] = pcre2_compile((PCRE2_SPTR)ims_klog_table[i].info.regex, PCRE2_ZERO_TERMINATED, 0, &err,
 					 &eoff, NULL);
 		if (!p->re[i])
-			goto fail; /* a bad pattern is a programming error; tests catch it */
+			return -1; /* a bad pattern is a programming error; tests catch it */
 		pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 		p->pat_lit[i] = (int16_t)add_lit(p, ims_klog_table[i].info.literal);
 		if (p->pat_lit[i] < 0)
-			goto fail;
+			return -1;
 	}
 	for (size_t i = 0; ims_klog_keywords[i] && p->n_kw < 16; i++) {
 		int l = add_lit(p, ims_klog_keywords[i]);
@@ -359,9 +354,60 @@ ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
 	p->pat_words = (ims_klog_table_n + 63) / 64;
 	p->lit_pats = calloc(p->n_lits * p->pat_words, sizeof(uint64_t));
 	if (!p->lit_pats)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < ims_klog_table_n; i++)
 		p->lit_pats[(size_t)p->pat_lit[i] * p->pat_words + i / 64] |= (uint64_t)1 << (i % 64);
+	return 0;
+}
+
+ims_klog_compiled *ims_klog_compile(void)
+{
+	ims_klog_compiled *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	if (klog_compile_into(&c->proto) < 0) {
+		ims_klog_compiled_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ims_klog_compiled_free(ims_klog_compiled *c)
+{
+	if (!c)
+		return;
+	klog_compiled_release(&c->proto);
+	free(c);
+}
+
+/* A parser: the compiled part borrowed from c, or built here (c NULL). */
+ims_log_parser *ims_log_parser_new_with(ims_model *m, uint32_t input, const ims_klog_compiled *c)
+{
+	if (!m)
+		return NULL;
+	ims_log_parser *p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	if (c) {
+		memcpy(p, &c->proto, sizeof(*p)); /* pointers borrowed, tables copied, state zero */
+		p->shared = c;
+	} else {
+		memset(p, 0, sizeof(*p));
+	}
+	p->m = m;
+	p->input = input;
+	p->hits = calloc(ims_klog_table_n, sizeof(*p->hits));
+	p->lb = malloc(IMS_KLOG_MAX_LINE + 1);
+	p->jbuf = malloc(IMS_KLOG_MAX_LINE + 1);
+	p->md = pcre2_match_data_create(20, NULL);
+	p->mctx = pcre2_match_context_create(NULL);
+	p->jit = pcre2_jit_stack_create(32 * 1024, 256 * 1024, NULL);
+	if (!p->hits || !p->lb || !p->jbuf || !p->md || !p->mctx || !p->jit)
+		goto fail;
+	pcre2_jit_stack_assign(p->mctx, NULL, p->jit);
+	pcre2_set_match_limit(p->mctx, 100000);
+	if (!c && klog_compile_into(p) < 0)
+		goto fail;
 	if (!m->kernel) {
 		m->kernel = calloc(1, sizeof(ims_kernel));
 		if (!m->kernel)
@@ -375,6 +421,12 @@ fail:
 	ims_log_parser_free(p);
 	return NULL;
 }
+
+ims_log_parser *ims_log_parser_new(ims_model *m, uint32_t input)
+{
+	return ims_log_parser_new_with(m, input, NULL);
+}
+
 
 /* ---------------------------------------------------------------------- */
 /* Format detection: strip the line's prefix, find the message            */
@@ -1100,11 +1152,16 @@ int ims_log_finish(ims_log_parser *p)
 
 int ims_parse_log(ims_model *m, uint32_t input, const char *text, size_t len)
 {
+	return ims_parse_log_with(m, input, text, len, NULL);
+}
+
+int ims_parse_log_with(ims_model *m, uint32_t input, const char *text, size_t len, const ims_klog_compiled *c)
+{
 	if (!m || (!text && len))
 		return IMS_ERR_ARG;
 	if (len > IMS_MAX_INPUT)
 		return IMS_ERR_LIMIT; /* as every parser: refuse before reading */
-	ims_log_parser *p = ims_log_parser_new(m, input);
+	ims_log_parser *p = ims_log_parser_new_with(m, input, c);
 	if (!p)
 		return IMS_ERR_NOMEM;
 	int rc = ims_log_feed(p, text, len);

@@ -60,7 +60,9 @@ struct ims_log_parser {
 	ims_model *m;
 	uint32_t input;
 	ims_kernel *k;
-	/* compiled patterns */
+	/* compiled patterns and prefilter (re, pat_lit, lit_pats, digram and the
+	 * tables up to trigram): borrowed from *shared when it is set, else owned */
+	const struct ims_klog_compiled *shared;
 	pcre2_code **re;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -110,6 +112,12 @@ struct ims_log_parser {
 	uint32_t diag_count[32];
 	uint32_t diag_suppressed;
 	bool finished;
+};
+
+/* The read-only part of a parser, built once (klog_shared.h): a parser
+ * whose compiled fields are filled and whose per-parser state is zero. */
+struct ims_klog_compiled {
+	struct ims_log_parser proto;
 };
 
 /* klog.c */
