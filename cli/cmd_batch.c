@@ -13,6 +13,7 @@
  */
 #include "analysis.h"
 #include "cli.h"
+#include "json_fast.h"
 #include "iommuscope/klog.h"
 #include "iommuscope/klog_shared.h"
 
@@ -374,7 +375,7 @@ done:
 static void finish_machine(const batch *b, machine *mc, wctx *w)
 {
 	json_t *r = run_machine(b, mc, w);
-	mc->line = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	mc->line = ims_json_dumps_compact(r, NULL); /* == json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER) */
 	if (b->keep_json)
 		mc->result = r;
 	else
