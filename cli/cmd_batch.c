@@ -52,10 +52,17 @@ typedef struct batch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	size_t next;          /* next machine to start */
-	size_t written;       /* machines handed to the writer */
-	size_t window;        /* max machines in flight ahead of the writer */
+	size_t written;       /* machines written out */
+	size_t window;        /* max machines in flight ahead of the output */
+	size_t waiting;       /* workers waiting for the window */
+	bool writing;         /* a worker is writing finished machines out */
 	bool walk_error;
 	bool keep_json;       /* SQLite wants the JSON too */
+	/* output (used by the one worker that is writing) */
+	FILE *out;
+	struct db *db;        /* NULL: no SQLite */
+	bool progress;
+	bool write_failed;
 } batch;
 
 static int cmp_file(const void *a, const void *b)
@@ -382,32 +389,47 @@ static void finish_machine(const batch *b, machine *mc, wctx *w)
 		json_decref(r);
 }
 
-typedef struct worker_arg {
-	batch *b;
-} worker_arg;
+static void write_machine(batch *b, machine *mc, size_t i);
 
+/* Each worker runs machines; the one that finds the next machine in key
+ * order finished writes it and every finished one after it (the others
+ * carry on), so there is no writer thread to wake per machine. */
 static void *worker(void *arg)
 {
-	batch *b = ((worker_arg *)arg)->b;
+	batch *b = arg;
 	wctx w = {0};
 	w.kc = ims_klog_compile(); /* NULL (out of memory): parsers compile their own */
+	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		while (b->next < b->nmachines && b->next >= b->written + b->window)
+		while (b->next < b->nmachines && b->next >= b->written + b->window) {
+			b->waiting++;
 			pthread_cond_wait(&b->cv, &b->mu);
-		if (b->next >= b->nmachines) {
-			pthread_mutex_unlock(&b->mu);
-			wctx_free(&w);
-			return NULL;
+			b->waiting--;
 		}
+		if (b->next >= b->nmachines)
+			break;
 		size_t i = b->next++;
 		pthread_mutex_unlock(&b->mu);
 		finish_machine(b, &b->machines[i], &w);
 		pthread_mutex_lock(&b->mu);
 		b->machines[i].done = true;
-		pthread_cond_broadcast(&b->cv);
-		pthread_mutex_unlock(&b->mu);
+		if (b->writing)
+			continue; /* the writing worker will get to it */
+		b->writing = true;
+		while (b->written < b->nmachines && b->machines[b->written].done) {
+			size_t k = b->written;
+			pthread_mutex_unlock(&b->mu);
+			write_machine(b, &b->machines[k], k);
+			pthread_mutex_lock(&b->mu);
+			b->written = k + 1;
+			if (b->waiting)
+				pthread_cond_broadcast(&b->cv);
+		}
+		b->writing = false;
 	}
+	pthread_mutex_unlock(&b->mu);
+	wctx_free(&w);
+	return NULL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -649,6 +671,30 @@ static int db_insert(db *d, json_t *r, const char *line)
 	return 0;
 }
 
+static void progress(size_t done, size_t total);
+
+/* Write machine i's line (JSON lines and/or SQLite) and free it. */
+static void write_machine(batch *b, machine *mc, size_t i)
+{
+	json_t *r = mc->result;
+	char *line = mc->line;
+	mc->result = NULL;
+	mc->line = NULL;
+	if (line) {
+		size_t ll = strlen(line);
+		line[ll] = '\n'; /* one write of line + newline; restored below */
+		if (b->out && fwrite(line, 1, ll + 1, b->out) != ll + 1)
+			b->write_failed = true;
+		line[ll] = '\0';
+		if (b->db && r && db_insert(b->db, r, line) < 0)
+			b->write_failed = true;
+		free(line);
+	}
+	json_decref(r);
+	if (b->progress)
+		progress(i + 1, b->nmachines);
+}
+
 /* ---------------------------------------------------------------------- */
 static void batch_usage(FILE *out)
 {
@@ -807,53 +853,22 @@ int cmd_batch(int argc, char **argv)
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.cv, NULL);
 	b.window = (size_t)jobs * 4 + 16;
+	b.out = out;
+	b.db = d.h ? &d : NULL;
+	b.progress = prog;
+	/* --jobs N: this thread and N - 1 more run machines */
 	size_t nthreads = (size_t)jobs < b.nmachines ? (size_t)jobs : b.nmachines;
 	pthread_t *th = calloc(nthreads ? nthreads : 1, sizeof(*th));
-	worker_arg wa = {&b};
 	size_t started = 0;
-	for (size_t t = 0; t < nthreads; t++)
-		if (th && pthread_create(&th[t], NULL, worker, &wa) == 0)
+	for (size_t t = 1; t < nthreads; t++)
+		if (th && pthread_create(&th[started], NULL, worker, &b) == 0)
 			started++;
-	if (!started && b.nmachines) {
-		/* no threads: run inline */
-		wctx w = {0};
-		w.kc = ims_klog_compile();
-		for (size_t i = 0; i < b.nmachines; i++) {
-			finish_machine(&b, &b.machines[i], &w);
-			b.machines[i].done = true;
-		}
-		wctx_free(&w);
-	}
-	for (size_t i = 0; i < b.nmachines; i++) {
-		pthread_mutex_lock(&b.mu);
-		while (!b.machines[i].done)
-			pthread_cond_wait(&b.cv, &b.mu);
-		json_t *r = b.machines[i].result;
-		char *line = b.machines[i].line;
-		b.machines[i].result = NULL;
-		b.machines[i].line = NULL;
-		pthread_mutex_unlock(&b.mu);
-		if (line) {
-			size_t ll = strlen(line);
-			line[ll] = '\n'; /* one write of line + newline; restored below */
-			if (out && fwrite(line, 1, ll + 1, out) != ll + 1)
-				rc = IMS_EXIT_USAGE;
-			line[ll] = '\0';
-			if (d.h && r && db_insert(&d, r, line) < 0)
-				rc = IMS_EXIT_USAGE;
-			free(line);
-		}
-		json_decref(r);
-		pthread_mutex_lock(&b.mu);
-		b.written = i + 1;
-		pthread_cond_broadcast(&b.cv);
-		pthread_mutex_unlock(&b.mu);
-		if (prog)
-			progress(i + 1, b.nmachines);
-	}
+	worker(&b); /* also does it all alone when no thread could be started */
 	for (size_t t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
 	free(th);
+	if (b.write_failed)
+		rc = IMS_EXIT_USAGE;
 	pthread_mutex_destroy(&b.mu);
 	pthread_cond_destroy(&b.cv);
 	if (d.h && db_close(&d) < 0)
