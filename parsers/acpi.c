@@ -82,13 +82,18 @@ static bool is_decoded_sig(const char sig[5])
 	       !memcmp(sig, "MCFG", 4) || !memcmp(sig, "HPET", 4);
 }
 
-static int32_t count_sig(const ims_model *m, const char *sig)
+/* Number the table among those of its signature (0 for the first). */
+static uint32_t next_instance(ims_model *m, const char *sig)
 {
-	int32_t n = 0;
-	for (size_t i = 0; i < m->n_tables; i++)
-		if (!memcmp(m->tables[i].signature, sig, 4))
-			n++;
-	return n;
+	for (size_t i = 0; i < m->n_sigcounts; i++)
+		if (!memcmp(m->sigcounts[i].signature, sig, 5))
+			return m->sigcounts[i].count++;
+	ims_sigcount *c = IMS_PUSH(m, sigcounts);
+	if (!c)
+		return 0;
+	memcpy(c->signature, sig, 5);
+	c->count = 1;
+	return 0;
 }
 
 /* Record a table's header from the first bytes; full = all bytes present. */
@@ -112,7 +117,7 @@ static int32_t record_table(ims_model *m, uint32_t input, const uint8_t *buf, si
 	ims_copy_ascii(t->signature, buf, siglen);
 	for (size_t i = strlen(t->signature); i < 4 && i < siglen; i++)
 		t->signature[i] = '?';
-	t->instance = (uint32_t)count_sig(m, t->signature) - 1;
+	t->instance = next_instance(m, t->signature);
 	if (len < 36) {
 		t->size = (uint32_t)len;
 		IMS_TDIAG(m, ti, "acpi.header-truncated", IMS_SEV_ERROR, 0,

@@ -178,6 +178,7 @@ void ims_model_free(ims_model *m)
 	free(m->regions);
 	free(m->ioapics);
 	free(m->mcfg);
+	free(m->sigcounts);
 	ims_kernel_free(m->kernel);
 	free(m);
 }

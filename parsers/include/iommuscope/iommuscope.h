@@ -430,6 +430,13 @@ typedef struct ims_madt_info {
 
 struct ims_kernel;          /* the kernel-log view: see klog.h */
 
+/* Bookkeeping: how many tables of each signature the model holds (gives
+ * ims_table::instance without rescanning every table). */
+typedef struct ims_sigcount {
+	char signature[5];
+	uint32_t count;
+} ims_sigcount;
+
 #define IMS_VEC(T, name) T *name; size_t n_##name; size_t cap_##name
 
 typedef struct ims_model {
@@ -461,6 +468,7 @@ typedef struct ims_model {
 	IMS_VEC(ims_mcfg_seg, mcfg);
 
 	struct ims_kernel *kernel; /* NULL until a kernel log is parsed */
+	IMS_VEC(ims_sigcount, sigcounts);
 } ims_model;
 
 ims_model *ims_model_new(void);
