@@ -176,7 +176,8 @@ static uint64_t fnv1a(const char *s)
  * to machine (no mmap/munmap per file: those serialise threads on the
  * process's address-space lock and cost page-table work per page). */
 typedef struct wctx {
-	ims_klog_compiled *kc; /* NULL: each log parser compiles its own */
+	ims_klog_compiled *kc; /* made at the first log; NULL: each log parser compiles its own */
+	bool kc_failed;
 	unsigned char *arena;
 	size_t cap;
 } wctx;
@@ -337,8 +338,13 @@ static json_t *run_machine(const batch *b, const machine *mc, wctx *w)
 			rc = ims_parse_acpidump(m, (uint32_t)in, (const char *)buf, len);
 		else if (x->fmt == IMS_FMT_TABLE)
 			rc = ims_parse_table(m, (uint32_t)in, buf, len);
-		else
+		else {
+			if (!w->kc && !w->kc_failed) { /* at the worker's first log */
+				w->kc = ims_klog_compile();
+				w->kc_failed = !w->kc; /* then each parser compiles its own */
+			}
 			rc = ims_parse_log_with(m, (uint32_t)in, (const char *)buf, len, w->kc);
+		}
 		if (rc == IMS_ERR_NOMEM)
 			goto oom;
 		json_array_append_new(files, json_string(f->path));
@@ -398,7 +404,6 @@ static void *worker(void *arg)
 {
 	batch *b = arg;
 	wctx w = {0};
-	w.kc = ims_klog_compile(); /* NULL (out of memory): parsers compile their own */
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
 		while (b->next < b->nmachines && b->next >= b->written + b->window) {
