@@ -318,7 +318,8 @@ static ims_evidence ev_table(const ims_model *m, int32_t table, uint64_t offset,
 	e.table = table;
 	e.input = (table >= 0 && (size_t)table < m->n_tables) ? (int32_t)m->tables[table].input : -1;
 	e.offset = offset;
-	e.has_offset = table >= 0;
+	/* an offset past the bytes present (cut table, clipped IVHD) is not evidence of anything */
+	e.has_offset = table >= 0 && (size_t)table < m->n_tables && offset <= m->tables[table].size;
 	if (table >= 0 && (size_t)table < m->n_tables)
 		e.line = m->tables[table].line;
 	va_list ap;

@@ -43,7 +43,9 @@ static void check_evidence(const ims_model *m, const ims_analysis *a, const ims_
 				if ((size_t)e->input < nin && e->table < 0 && e->has_offset &&
 				    e->offset > in[e->input].len)
 					ims_fz_fail("findings[%zu] %s: evidence offset past the input", i, f->rule);
-				if ((size_t)e->input < nin && e->line) {
+				/* lines of table evidence are derived (header line + offset / 16) and
+				 * approximate for non-16-byte rows: only log evidence is checked */
+				if ((size_t)e->input < nin && e->line && e->table < 0) {
 					size_t lines = 1;
 					for (size_t b = 0; b < in[e->input].len; b++)
 						lines += in[e->input].buf[b] == '\n';

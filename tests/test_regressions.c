@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 #include "iommuscope/klog.h"
+#include "analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,89 @@ static void test_log_amd_event_value_overread(void **state)
 	free(b);
 }
 
+/*
+ * The fuzz_report path: split at the harness separator, detect each part's
+ * format, parse into one model, finish, analyze; then every table evidence
+ * offset of every finding must lie inside its table.
+ */
+static void report_evidence_inside(const char *name, const char *rule)
+{
+	static const char sep[] = "\n#--IMS-NEXT-INPUT--#\n";
+	size_t n;
+	uint8_t *b = regression(name, &n);
+	ims_model *m = ims_model_new();
+	assert_non_null(m);
+	size_t pos = 0;
+	for (int part = 0; part < 3 && pos <= n; part++) {
+		const uint8_t *s = part < 2 && n - pos >= sizeof(sep) - 1
+					   ? memmem(b + pos, n - pos, sep, sizeof(sep) - 1)
+					   : NULL;
+		size_t len = s ? (size_t)(s - (b + pos)) : n - pos;
+		uint8_t *copy = malloc(len ? len : 1);
+		assert_non_null(copy);
+		memcpy(copy, b + pos, len);
+		ims_format f = ims_detect_format(copy, len);
+		if (f == IMS_FMT_UNKNOWN)
+			f = IMS_FMT_TABLE;
+		int in = ims_model_add_input(m, "part", f, len);
+		assert_true(in >= 0);
+		int rc = f == IMS_FMT_ACPIDUMP ? ims_parse_acpidump(m, (uint32_t)in, (const char *)copy, len)
+			 : f == IMS_FMT_TABLE  ? ims_parse_table(m, (uint32_t)in, copy, len)
+					       : ims_parse_log(m, (uint32_t)in, (const char *)copy, len);
+		assert_int_equal(rc, IMS_OK);
+		free(copy);
+		if (!s)
+			break;
+		pos = (size_t)(s - b) + sizeof(sep) - 1;
+	}
+	assert_int_equal(ims_model_finish(m), IMS_OK);
+	tu_assert_model_ok(m);
+	ims_analysis a;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ims_analyze(m, NULL, &a), IMS_OK);
+	size_t seen = 0;
+	for (size_t i = 0; i < a.n_findings; i++) {
+		const ims_finding *f = &a.findings[i];
+		seen += !strcmp(f->rule, rule);
+		for (unsigned k = 0; k < f->nev; k++) {
+			const ims_evidence *e = &f->ev[k];
+			if (e->table < 0 || !e->has_offset)
+				continue;
+			assert_true((size_t)e->table < m->n_tables);
+			if (e->offset > m->tables[e->table].size)
+				fprintf(stderr, "%s: evidence offset %llu, table %d has %u bytes\n", f->rule,
+					(unsigned long long)e->offset, e->table, m->tables[e->table].size);
+			assert_true(e->offset <= m->tables[e->table].size);
+		}
+	}
+	assert_true(seen >= 1); /* the rule still fires: only its evidence offset changed */
+	ims_analysis_free(&a);
+	ims_model_free(m);
+	free(b);
+}
+
+/*
+ * A DMAR cut to 38 bytes whose header Length says more: "dmar-no-drhd"
+ * pointed its evidence at offset 48 (the first remapping structure), past
+ * the bytes present.  Found by fuzz_report (libFuzzer, seconds).
+ */
+static void test_report_dmar_no_drhd_evidence(void **state)
+{
+	(void)state;
+	report_evidence_inside("report-dmar-no-drhd-evidence-past-end", "dmar-no-drhd");
+}
+
+/*
+ * Two IVHDs with different EFRs where the second is cut by the table end:
+ * "ivrs-efr-inconsistent" pointed at IVHD offset + 24 (the EFR image), past
+ * the bytes present.  Found by fuzz_report (libFuzzer, seconds).
+ */
+static void test_report_ivrs_efr_evidence(void **state)
+{
+	(void)state;
+	report_evidence_inside("report-ivrs-efr-evidence-past-end", "ivrs-efr-inconsistent");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_log_iommu_group_overflow),
 		cmocka_unit_test(test_ivrs_ivhd_length_past_end),
 		cmocka_unit_test(test_log_amd_event_value_overread),
+		cmocka_unit_test(test_report_dmar_no_drhd_evidence),
+		cmocka_unit_test(test_report_ivrs_efr_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
