@@ -872,9 +872,13 @@ static void h_pci_bridge(ims_log_parser *p, ims_kboot *b, const klog_ctx *c)
 				return;
 			const char *s;
 			size_t n;
+			uint8_t sec = (uint8_t)capx(c, 1);
+			uint8_t sub = klog_cap(c, 2, &s, &n) ? (uint8_t)capx(c, 2) : sec;
+			if (sub < sec)
+				return; /* the kernel never prints a reversed bus resource */
 			d->has_bus_range = true;
-			d->secondary = (uint8_t)capx(c, 1);
-			d->subordinate = klog_cap(c, 2, &s, &n) ? (uint8_t)capx(c, 2) : d->secondary;
+			d->secondary = sec;
+			d->subordinate = sub;
 			d->bus_line = c->line;
 			return;
 		}

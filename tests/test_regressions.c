@@ -343,6 +343,22 @@ static void test_report_ivrs_efr_evidence(void **state)
 	report_evidence_inside("report-ivrs-efr-evidence-past-end", "ivrs-efr-inconsistent");
 }
 
+/*
+ * kernel log "PCI bridge to [bus 05-04]": the reversed range was kept and
+ * ims_kernel_check failed ("bus range reversed").  The kernel prints a
+ * resource, never reversed: such a line is not kept as the bridge's range.
+ * Found by fuzz_report (libFuzzer).
+ */
+static void test_log_pci_bridge_reversed(void **state)
+{
+	(void)state;
+	ims_model *m = parse_log_file("log-pci-bridge-reversed-bus-range");
+	const ims_kboot *b = &m->kernel->boots[0];
+	assert_int_equal(b->n_pci, 1);
+	assert_false(b->pci[0].has_bus_range);
+	ims_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_log_amd_event_value_overread),
 		cmocka_unit_test(test_report_dmar_no_drhd_evidence),
 		cmocka_unit_test(test_report_ivrs_efr_evidence),
+		cmocka_unit_test(test_log_pci_bridge_reversed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
