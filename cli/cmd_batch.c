@@ -840,9 +840,17 @@ int cmd_batch(int argc, char **argv)
 			rc = IMS_EXIT_USAGE;
 			goto cleanup;
 		}
-		/* big blocks (a pipe's st_blksize is 4 KiB); static: stdout outlives this function */
-		static char outbuf[1 << 20];
+		/* Blocks of 256 KiB (a pipe's st_blksize is 4 KiB), and a pipe that
+		 * holds a few of them (Linux default 64 KiB, unprivileged max 1 MiB
+		 * by default): the worker writing is then rarely blocked waiting for
+		 * the reader.  Static: stdout outlives this function. */
+		static char outbuf[256 << 10];
 		setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
+#ifdef F_SETPIPE_SZ
+		struct stat ost;
+		if (fstat(fileno(out), &ost) == 0 && S_ISFIFO(ost.st_mode) && fcntl(fileno(out), F_GETPIPE_SZ) < (1 << 20))
+			(void)fcntl(fileno(out), F_SETPIPE_SZ, 1 << 20); /* a hint: failure is fine */
+#endif
 	}
 	b.keep_json = sqlite_path != NULL;
 	db d;
@@ -857,7 +865,10 @@ int cmd_batch(int argc, char **argv)
 
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.cv, NULL);
-	b.window = (size_t)jobs * 4 + 16;
+	/* How far workers may run ahead of the output: JSON lines are a few KB,
+	 * so far when only lines wait (a worker blocked writing to a slow reader
+	 * must not stall the others); the whole JSON waits too for SQLite. */
+	b.window = b.keep_json ? (size_t)jobs * 4 + 16 : (size_t)jobs * 64 + 256;
 	b.out = out;
 	b.db = d.h ? &d : NULL;
 	b.progress = prog;
