@@ -367,7 +367,9 @@ int ims_parse_log(ims_model *m, uint32_t input, const char *text, size_t len);
 /*
  * Streaming: feed any chunking of the input; results equal one-shot parsing.
  * Memory: one line buffer (<= IMS_KLOG_MAX_LINE) plus the facts kept.
- * The patterns are compiled (PCRE2 JIT) once per parser object.
+ * The patterns are compiled (PCRE2 JIT) once per parser object, or once per
+ * thread and shared by many parsers (klog_shared.h: ims_klog_compile,
+ * ims_log_parser_new_with).
  * finish flushes the last line, derives summary facts; free releases the
  * parser (the facts stay in the model).  feed/finish return IMS_OK or
  * IMS_ERR_NOMEM / IMS_ERR_ARG.
