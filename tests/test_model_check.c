@@ -174,6 +174,53 @@ static void test_kernel_view(void **state)
 	tu_assert_model_ok(m);
 }
 
+/* Set one field to a bad value: the kernel check must fail; restore: pass. */
+#define BREAK_K(lvalue, bad)                                                            \
+	do {                                                                            \
+		__typeof__(lvalue) saved_ = (lvalue);                                   \
+		(lvalue) = (bad);                                                       \
+		assert_int_equal(ims_kernel_check(m->kernel, why, sizeof(why)), -1);    \
+		(lvalue) = saved_;                                                      \
+		assert_int_equal(ims_kernel_check(m->kernel, why, sizeof(why)), 0);     \
+		broken++;                                                               \
+	} while (0)
+
+static void test_kernel_fields(void **state)
+{
+	ims_model *m = *state;
+	ims_kboot *b = &m->kernel->boots[0];
+	char why[256];
+	int broken = 0;
+	uint32_t past = b->last_line + 1;
+	BREAK_K(b->format_lines[0], b->format_lines[0] + 1);
+	BREAK_K(b->version[0], '\x01');
+	BREAK_K(b->version_line, past);
+	BREAK_K(b->enabled, 5);
+	if (b->n_unmatched)
+		BREAK_K(b->unmatched_count, (uint32_t)b->n_unmatched - 1);
+	BREAK_K(b->fault_events, b->fault_events + 1);
+	BREAK_K(b->n_pci, (size_t)IMS_KLOG_MAX_PCI + 1);
+	BREAK_K(m->kernel->kernel_lines, m->kernel->lines + 1);
+	if (b->n_params)
+		BREAK_K(b->params[0].valid, !b->params[0].valid);
+	if (b->n_dmar_units)
+		BREAK_K(b->dmar_units[0].drhd_line, past);
+	if (b->n_rmrrs)
+		BREAK_K(b->rmrrs[0].line, past);
+	if (b->n_pci)
+		BREAK_K(b->pci[0].class_code, 0x1000000u);
+	if (b->n_groupdevs)
+		BREAK_K(b->groupdevs[0].group, -1);
+	if (b->n_fwbugs)
+		BREAK_K(b->fwbugs[0].line, past);
+	if (b->n_notes)
+		BREAK_K(b->notes[0].line, past);
+	if (b->n_faults)
+		BREAK_K(b->faults[0].count, 0);
+	assert_true(broken >= 10);
+	tu_assert_model_ok(m);
+}
+
 /* Names for out-of-range enum values never crash and say "unknown". */
 static void test_names(void **state)
 {
@@ -197,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table_spans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_indices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_fields, setup, teardown),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
