@@ -28,6 +28,8 @@ const ims_diag_info ims_diag_codes_acpi[] = {
 	{"mcfg.trailing-bytes", IMS_SEV_WARNING, "MCFG length is not 44 + a multiple of 16"},
 	{"mcfg.bad-bus-range", IMS_SEV_WARNING, "MCFG allocation with start bus > end bus"},
 	{"hpet.too-short", IMS_SEV_WARNING, "HPET table shorter than 56 bytes"},
+	{"model.items-limit", IMS_SEV_ERROR,
+	 "a model array reached 1,000,000 elements (IMS_MAX_ITEMS); further elements were dropped"},
 	{NULL, IMS_SEV_INFO, NULL},
 };
 
@@ -599,11 +601,42 @@ void ims_decode_hpet(ims_model *m, int32_t ti)
 	}
 }
 
+/* Report (once) every model array that hit IMS_MAX_ITEMS: elements were dropped. */
+static void check_item_limits(ims_model *m)
+{
+	const struct {
+		const char *name;
+		size_t n;
+	} arrays[] = {
+		{"raw subtables", m->n_raws},	     {"device scopes", m->n_scopes},
+		{"ATSRs", m->n_atsrs},		     {"SATCs", m->n_satcs},
+		{"SIDPs", m->n_sidps},		     {"RHSAs", m->n_rhsas},
+		{"IVHD subtables", m->n_ivhds},	     {"IVHD device entries", m->n_ivhd_entries},
+		{"IOMMU units", m->n_units},	     {"coverage entries", m->n_coverage},
+		{"special devices", m->n_specials},  {"ACPI devices", m->n_acpidevs},
+		{"reserved regions", m->n_regions},  {"IOAPICs", m->n_ioapics},
+		{"MCFG segments", m->n_mcfg},
+	};
+	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+		if (arrays[i].n < IMS_MAX_ITEMS)
+			continue;
+		bool seen = false;
+		for (size_t d = 0; d < m->n_diags && !seen; d++)
+			seen = !strcmp(m->diags[d].code, "model.items-limit") &&
+			       strstr(m->diags[d].message, arrays[i].name) != NULL;
+		if (!seen)
+			ims_diag_add(m, "model.items-limit", IMS_SEV_ERROR, 0, -1, false, 0, 0,
+				     "%s reached the limit of %u; further ones were dropped", arrays[i].name,
+				     IMS_MAX_ITEMS);
+	}
+}
+
 int ims_model_finish(ims_model *m)
 {
 	if (!m)
 		return IMS_ERR_ARG;
 	ims_dmar_finish(m);
 	ims_ivrs_finish(m);
+	check_item_limits(m);
 	return IMS_OK;
 }

@@ -213,6 +213,7 @@ int main(void)
 	char *dir = corpus ? tu_path(corpus, "acpidump/iommu") : NULL;
 	if (!dir || !tu_is_dir(dir) || !have_tool("iasl") || !have_tool("acpixtract")) {
 		fprintf(stderr, "skip: no shared corpus, iasl or acpixtract\n");
+		free(dir);
 		return 77;
 	}
 	char tmpl[] = "/tmp/ims-ivrs-iasl-XXXXXX";

@@ -84,6 +84,9 @@ static void test_max_table_and_items(void **state)
 	assert_true(m->tables[0].checksum_ok); /* the checksum covers all bytes read */
 	assert_true((IMS_MAX_TABLE - 44) / 16 > IMS_MAX_ITEMS);
 	assert_int_equal(m->n_mcfg, IMS_MAX_ITEMS);
+	assert_int_equal(tu_diag_count(m, "model.items-limit"), 1); /* dropped entries are reported, once */
+	assert_int_equal(ims_model_finish(m), 0);
+	assert_int_equal(tu_diag_count(m, "model.items-limit"), 1);
 	ims_model_free(m);
 	free(b);
 }

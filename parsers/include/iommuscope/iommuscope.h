@@ -49,8 +49,8 @@ const char *ims_strerror(int status);
 #define IMS_MAX_INPUT ((size_t)1 << 30)        /* bytes per input buffer */
 #define IMS_MAX_TABLE ((size_t)16 << 20)       /* bytes per ACPI table kept */
 #define IMS_MAX_TABLES 4096u                   /* tables per model */
-#define IMS_MAX_ITEMS 1000000u                 /* elements per model array */
-#define IMS_MAX_DIAGS 10000u                   /* then one "diag.limit" */
+#define IMS_MAX_ITEMS 1000000u                 /* elements per model array: "model.items-limit" */
+#define IMS_MAX_DIAGS 10000u                   /* then diags_truncated is set */
 #define IMS_MAX_SCOPE_PATH 16u                 /* DMAR scope path entries kept */
 
 /* ---------------------------------------------------------------------- */
