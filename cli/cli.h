@@ -29,6 +29,10 @@ int cmd_codes(int argc, char **argv);
 /* Parse an --input-format value ("auto", "acpidump", "table", "log"); -1 if bad. */
 int ims_cli_parse_format(const char *s);
 
+/* --input-format for command cmd: set *out and return true, or print
+ * "iommuscope CMD: unknown --input-format 'X'" and return false. */
+bool ims_cli_format_option(const char *cmd, const char *arg, bool allow_log, ims_format *out);
+
 /*
  * Read PATH ("-" = stdin; a directory = one raw table per regular file, as a
  * copy of /sys/firmware/acpi/tables) into m.  Format auto-detected unless
@@ -51,6 +55,8 @@ json_t *ims_json_hex(uint64_t v);
 json_t *ims_json_bdf(uint16_t segment, uint16_t bdf);
 json_t *ims_json_tristate(int state); /* -1 -> null */
 json_t *ims_json_diagnostics(const ims_model *m);
+/* {"index", "vendor", "segment", "base"} of units[ui]: the keys every unit object starts with. */
+json_t *ims_json_unit_identity(const ims_model *m, size_t ui);
 /* Print JSON (pretty when pretty) followed by a newline. */
 int ims_json_print(FILE *out, json_t *j, bool pretty);
 

@@ -90,15 +90,10 @@ int cmd_check(int argc, char **argv)
 				return IMS_EXIT_USAGE;
 			}
 			break;
-		case 'f': {
-			int f = ims_cli_parse_format(optarg);
-			if (f < 0) {
-				fprintf(stderr, "iommuscope check: unknown --input-format '%s'\n", optarg);
+		case 'f':
+			if (!ims_cli_format_option("check", optarg, true, &force))
 				return IMS_EXIT_USAGE;
-			}
-			force = (ims_format)f;
 			break;
-		}
 		case 'h': check_usage(stdout); return IMS_EXIT_OK;
 		default: check_usage(stderr); return IMS_EXIT_USAGE;
 		}

@@ -370,16 +370,12 @@ int cmd_diff(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'c': compact = true; break;
 		case 'A': all = true; break;
-		case 'f': {
-			int f = ims_cli_parse_format(optarg);
-			if (f < 0) {
-				fprintf(stderr, "iommuscope diff: unknown --input-format '%s'\n", optarg);
+		case 'f':
+			if (!ims_cli_format_option("diff", optarg, true, &force)) {
 				rc = IMS_EXIT_USAGE;
 				goto out;
 			}
-			force = (ims_format)f;
 			break;
-		}
 		case 'h': diff_usage(stdout); goto out;
 		default: diff_usage(stderr); rc = IMS_EXIT_USAGE; goto out;
 		}

@@ -125,11 +125,7 @@ static json_t *units_json(const ims_model *m)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < m->n_units; i++) {
 		const ims_unit *u = &m->units[i];
-		json_t *o = json_object();
-		set(o, "index", json_integer((json_int_t)i));
-		set(o, "vendor", json_string(u->vendor == IMS_VENDOR_INTEL ? "intel" : "amd"));
-		set(o, "segment", json_integer(u->segment));
-		set(o, "base", ims_json_hex(u->base));
+		json_t *o = ims_json_unit_identity(m, i);
 		set(o, "bdf", u->vendor == IMS_VENDOR_AMD ? ims_json_bdf(u->segment, u->bdf) : json_null());
 		set(o, "include_pci_all", json_boolean(u->include_pci_all));
 		set(o, "ivhd_type", u->ivhd >= 0 && (size_t)u->ivhd < m->n_ivhds ? ims_json_hex(m->ivhds[u->ivhd].type) : json_null());
@@ -577,15 +573,10 @@ int cmd_report(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'c': compact = true; break;
 		case 'v': verbose = true; break;
-		case 'f': {
-			int f = ims_cli_parse_format(optarg);
-			if (f < 0) {
-				fprintf(stderr, "iommuscope report: unknown --input-format '%s'\n", optarg);
+		case 'f':
+			if (!ims_cli_format_option("report", optarg, true, &force))
 				return IMS_EXIT_USAGE;
-			}
-			force = (ims_format)f;
 			break;
-		}
 		case 'h': report_usage(stdout); return IMS_EXIT_OK;
 		default: report_usage(stderr); return IMS_EXIT_USAGE;
 		}

@@ -50,15 +50,10 @@ int cmd_tables(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'c': compact = true; break;
 		case 'v': verbose = true; break;
-		case 'f': {
-			int f = ims_cli_parse_format(optarg);
-			if (f < 0 || f == IMS_FMT_LOG) {
-				fprintf(stderr, "iommuscope tables: unknown --input-format '%s'\n", optarg);
+		case 'f':
+			if (!ims_cli_format_option("tables", optarg, false, &force))
 				return IMS_EXIT_USAGE;
-			}
-			force = (ims_format)f;
 			break;
-		}
 		case 'h': tables_usage(stdout); return IMS_EXIT_OK;
 		default: tables_usage(stderr); return IMS_EXIT_USAGE;
 		}

@@ -24,6 +24,17 @@ int ims_cli_parse_format(const char *s)
 	return -1;
 }
 
+bool ims_cli_format_option(const char *cmd, const char *arg, bool allow_log, ims_format *out)
+{
+	int f = ims_cli_parse_format(arg);
+	if (f < 0 || (!allow_log && f == IMS_FMT_LOG)) {
+		fprintf(stderr, "iommuscope %s: unknown --input-format '%s'\n", cmd, arg);
+		return false;
+	}
+	*out = (ims_format)f;
+	return true;
+}
+
 int ims_cli_read_file(const char *path, unsigned char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;

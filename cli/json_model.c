@@ -196,7 +196,7 @@ static json_t *acpidev_json(const ims_acpidev *a)
 	return o;
 }
 
-static json_t *unit_json(const ims_model *m, size_t ui)
+json_t *ims_json_unit_identity(const ims_model *m, size_t ui)
 {
 	const ims_unit *u = &m->units[ui];
 	json_t *o = json_object();
@@ -204,6 +204,13 @@ static json_t *unit_json(const ims_model *m, size_t ui)
 	set(o, "vendor", json_string(u->vendor == IMS_VENDOR_INTEL ? "intel" : "amd"));
 	set(o, "segment", json_integer(u->segment));
 	set(o, "base", ims_json_hex(u->base));
+	return o;
+}
+
+static json_t *unit_json(const ims_model *m, size_t ui)
+{
+	const ims_unit *u = &m->units[ui];
+	json_t *o = ims_json_unit_identity(m, ui);
 	if (u->vendor == IMS_VENDOR_INTEL) {
 		set(o, "drhd_flags", ims_json_hex(u->drhd_flags));
 		set(o, "include_pci_all", json_boolean(u->include_pci_all));
