@@ -292,10 +292,7 @@ bool ims_cmdline_get(const char *cmdline, const char *key, char *out, size_t out
 #include <stdio.h>
 #include <jansson.h>
 
-/* Load every path into m (ims_cli_load), then ims_model_finish.  Returns 0,
- * or -1 when an input could not be read (message printed to err). */
-int ims_report_load(ims_model *m, char *const *paths, int n, ims_format force, FILE *err);
-/* The whole report as JSON (schema in .ci/notes/analysis.md). */
+/* The whole report as JSON (schema in README, "report --json"). */
 json_t *ims_report_json(const ims_model *m, const ims_analysis *a);
 /* Evidence as JSON / one line of text. */
 json_t *ims_evidence_json(const ims_model *m, const ims_evidence *e);

@@ -41,6 +41,15 @@ bool ims_cli_format_option(const char *cmd, const char *arg, bool allow_log, ims
  */
 int ims_cli_load(ims_model *m, const char *path, ims_format force, FILE *err);
 
+/* Load every path into m (ims_cli_load), then ims_model_finish.  Returns 0,
+ * or -1 when an input could not be read (message printed to err). */
+int ims_cli_load_all(ims_model *m, char *const *paths, int n, ims_format force, FILE *err);
+
+/* Start of every INPUT-taking command: with no inputs print
+ * "iommuscope CMD: no INPUT given" and the usage to stderr; on allocation
+ * failure say so.  Returns a new model, or NULL (exit with IMS_EXIT_USAGE). */
+ims_model *ims_cli_model_for(const char *cmd, int ninputs, void (*usage)(FILE *));
+
 /* Read a whole file (or stdin for "-") into a malloc'd buffer. -1 + errno on failure. */
 int ims_cli_read_file(const char *path, unsigned char **buf, size_t *len);
 

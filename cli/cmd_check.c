@@ -100,17 +100,10 @@ int cmd_check(int argc, char **argv)
 	}
 	if (rules)
 		return list_rules(json, markdown);
-	if (optind >= argc) {
-		fprintf(stderr, "iommuscope check: no INPUT given\n");
-		check_usage(stderr);
+	ims_model *m = ims_cli_model_for("check", argc - optind, check_usage);
+	if (!m)
 		return IMS_EXIT_USAGE;
-	}
-	ims_model *m = ims_model_new();
-	if (!m) {
-		fprintf(stderr, "iommuscope: out of memory\n");
-		return IMS_EXIT_USAGE;
-	}
-	if (ims_report_load(m, argv + optind, argc - optind, force, stderr) < 0) {
+	if (ims_cli_load_all(m, argv + optind, argc - optind, force, stderr) < 0) {
 		ims_model_free(m);
 		return IMS_EXIT_USAGE;
 	}

@@ -68,7 +68,7 @@ static int side_load(side *s, ims_format force)
 	ims_model *m = ims_model_new();
 	if (!m)
 		return -1;
-	if (ims_report_load(m, s->inputs, s->n, force, stderr) < 0) {
+	if (ims_cli_load_all(m, s->inputs, s->n, force, stderr) < 0) {
 		ims_model_free(m);
 		return -1;
 	}

@@ -131,16 +131,9 @@ int cmd_log(int argc, char **argv)
 		default: log_usage(stderr); return IMS_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "iommuscope log: no INPUT given\n");
-		log_usage(stderr);
+	ims_model *m = ims_cli_model_for("log", argc - optind, log_usage);
+	if (!m)
 		return IMS_EXIT_USAGE;
-	}
-	ims_model *m = ims_model_new();
-	if (!m) {
-		fprintf(stderr, "iommuscope: out of memory\n");
-		return IMS_EXIT_USAGE;
-	}
 	int rc = IMS_EXIT_OK;
 	for (int i = optind; i < argc; i++)
 		if (load_log(m, argv[i]) < 0)

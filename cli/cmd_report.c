@@ -27,16 +27,6 @@ int ims_parse_severity(const char *s)
 	return -1;
 }
 
-int ims_report_load(ims_model *m, char *const *paths, int n, ims_format force, FILE *err)
-{
-	int rc = 0;
-	for (int i = 0; i < n; i++)
-		if (ims_cli_load(m, paths[i], force, err) < 0)
-			rc = -1;
-	ims_model_finish(m);
-	return rc;
-}
-
 static const char *input_name(const ims_model *m, int32_t in)
 {
 	return (in >= 0 && (size_t)in < m->n_inputs) ? m->inputs[in].name : "?";
@@ -581,17 +571,10 @@ int cmd_report(int argc, char **argv)
 		default: report_usage(stderr); return IMS_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "iommuscope report: no INPUT given\n");
-		report_usage(stderr);
+	ims_model *m = ims_cli_model_for("report", argc - optind, report_usage);
+	if (!m)
 		return IMS_EXIT_USAGE;
-	}
-	ims_model *m = ims_model_new();
-	if (!m) {
-		fprintf(stderr, "iommuscope: out of memory\n");
-		return IMS_EXIT_USAGE;
-	}
-	int rc = ims_report_load(m, argv + optind, argc - optind, force, stderr) < 0 ? IMS_EXIT_USAGE : IMS_EXIT_OK;
+	int rc = ims_cli_load_all(m, argv + optind, argc - optind, force, stderr) < 0 ? IMS_EXIT_USAGE : IMS_EXIT_OK;
 	if (rc != IMS_EXIT_OK) {
 		ims_model_free(m);
 		return rc;

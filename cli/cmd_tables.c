@@ -58,21 +58,10 @@ int cmd_tables(int argc, char **argv)
 		default: tables_usage(stderr); return IMS_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "iommuscope tables: no INPUT given\n");
-		tables_usage(stderr);
+	ims_model *m = ims_cli_model_for("tables", argc - optind, tables_usage);
+	if (!m)
 		return IMS_EXIT_USAGE;
-	}
-	ims_model *m = ims_model_new();
-	if (!m) {
-		fprintf(stderr, "iommuscope: out of memory\n");
-		return IMS_EXIT_USAGE;
-	}
-	int rc = IMS_EXIT_OK;
-	for (int i = optind; i < argc; i++)
-		if (ims_cli_load(m, argv[i], force, stderr) < 0)
-			rc = IMS_EXIT_USAGE;
-	ims_model_finish(m);
+	int rc = ims_cli_load_all(m, argv + optind, argc - optind, force, stderr) < 0 ? IMS_EXIT_USAGE : IMS_EXIT_OK;
 	if (json) {
 		json_t *j = ims_json_model(m);
 		ims_json_print(stdout, j, !compact);

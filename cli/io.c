@@ -242,6 +242,29 @@ int ims_cli_load(ims_model *m, const char *path, ims_format force, FILE *err)
 	return rc;
 }
 
+int ims_cli_load_all(ims_model *m, char *const *paths, int n, ims_format force, FILE *err)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		if (ims_cli_load(m, paths[i], force, err) < 0)
+			rc = -1;
+	ims_model_finish(m);
+	return rc;
+}
+
+ims_model *ims_cli_model_for(const char *cmd, int ninputs, void (*usage)(FILE *))
+{
+	if (ninputs <= 0) {
+		fprintf(stderr, "iommuscope %s: no INPUT given\n", cmd);
+		usage(stderr);
+		return NULL;
+	}
+	ims_model *m = ims_model_new();
+	if (!m)
+		fprintf(stderr, "iommuscope: out of memory\n");
+	return m;
+}
+
 int ims_cli_exit_for(const ims_model *m)
 {
 	return ims_model_count_diags(m, IMS_SEV_ERROR) ? IMS_EXIT_FINDINGS : IMS_EXIT_OK;
